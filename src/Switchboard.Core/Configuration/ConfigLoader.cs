@@ -1,0 +1,258 @@
+using System.Globalization;
+using System.Text.Json;
+using Switchboard.Providers;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Switchboard.Configuration;
+
+/// <summary>
+/// Loads <c>switchboard.yaml</c>. Unknown keys and wrong types are errors that name the file, line and key;
+/// all problems are reported together.
+/// </summary>
+public static class ConfigLoader
+{
+    public const string DefaultFileName = "switchboard.yaml";
+
+    private static readonly string[] TopLevel = ["server", "providers", "models", "aliases", "drop_unsupported", "resilience"];
+    private static readonly string[] ServerKeys = ["host", "port", "master_key", "max_request_body"];
+    private static readonly string[] ProviderKeys = ["type", "base_url", "api_key", "headers"];
+    private static readonly string[] ModelKeys =
+    [
+        "name", "provider", "input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "cache_write_per_mtok",
+        "reasoning_per_mtok", "context_window", "max_output_tokens", "capabilities", "defaults", "drop_unsupported",
+    ];
+    private static readonly string[] ResilienceKeys = ["timeout"];
+
+    /// <summary>
+    /// Loads the file at <paramref name="path"/>; with no path, <c>./switchboard.yaml</c> when it exists,
+    /// and otherwise the defaults (no config at all is a working setup).
+    /// </summary>
+    public static SwitchboardOptions Load(string? path, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        if (path is null)
+        {
+            if (!File.Exists(DefaultFileName)) return Parse("", DefaultFileName, environment) with { SourcePath = null };
+            path = DefaultFileName;
+        }
+        if (!File.Exists(path)) throw new ConfigException($"{path}: no such file. Check the path given to --config.");
+        return Parse(File.ReadAllText(path), path, environment);
+    }
+
+    public static SwitchboardOptions Parse(string yaml, string file, Func<string, string?> environment)
+    {
+        var problems = new ConfigProblems(file);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            problems.Add(e.Start, "this is not valid YAML: " + (e.InnerException?.Message ?? e.Message));
+            problems.ThrowIfAny();
+        }
+
+        var options = new SwitchboardOptions { SourcePath = file };
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+            return options with { Server = options.Server with { MasterKey = DefaultMasterKey } };
+
+        if (stream.Documents[0].RootNode is not YamlMappingNode rootNode)
+        {
+            problems.Add(stream.Documents[0].RootNode.Start, "the file must be a mapping of sections (server:, providers:, models:, ...).");
+            problems.ThrowIfAny();
+            return options;
+        }
+
+        var root = new YamlMap(rootNode, "", problems);
+        root.RejectUnknown(TopLevel);
+        options = options with
+        {
+            Server = ReadServer(root.Map("server"), environment),
+            Providers = ReadProviders(root.Map("providers"), problems),
+            Models = ReadModels(root, problems),
+            Aliases = ReadAliases(root.Map("aliases")),
+            DropUnsupported = root.Bool("drop_unsupported") ?? true,
+            Resilience = ReadResilience(root.Map("resilience")),
+        };
+        problems.ThrowIfAny();
+        return options;
+    }
+
+    private static SecretReference DefaultMasterKey => SecretReference.FromVariable("SWITCHBOARD_MASTER_KEY");
+
+    private static ServerOptions ReadServer(YamlMap? map, Func<string, string?> environment)
+    {
+        var server = new ServerOptions { MasterKey = DefaultMasterKey };
+        if (map is null) return server;
+        map.RejectUnknown(ServerKeys);
+        return server with
+        {
+            Host = map.String("host") ?? server.Host,
+            Port = map.Int("port", 0, 65535) ?? server.Port,
+            MasterKey = map.String("master_key") is { } key ? SecretReference.Parse(key) : server.MasterKey,
+            MaxRequestBodyBytes = map.Size("max_request_body") ?? server.MaxRequestBodyBytes,
+        };
+    }
+
+    private static List<ProviderOptions> ReadProviders(YamlMap? map, ConfigProblems problems)
+    {
+        var providers = new List<ProviderOptions>();
+        if (map is null) return providers;
+        foreach (var (name, value, start) in map.Entries)
+        {
+            if (value is not YamlMappingNode node)
+            {
+                problems.Add(start, $"providers.{name} must be a mapping such as {{ api_key: env:{name.ToUpperInvariant()}_API_KEY }}.");
+                continue;
+            }
+            if (name.Contains('/') || name.Length == 0)
+            {
+                problems.Add(start, $"provider name '{name}' may not be empty or contain '/': clients write it as '{name}/model'.");
+                continue;
+            }
+            var entry = new YamlMap(node, "providers." + name, problems);
+            entry.RejectUnknown(ProviderKeys);
+            var type = entry.String("type");
+            if (type is null && KnownProviders.Find(name) is null)
+                entry.Problem(node, $"providers.{name} is not a provider Switchboard knows, so it needs a type: {string.Join(", ", KnownProviders.Types)}.");
+            else if (type is not null && !KnownProviders.Types.Contains(type))
+                entry.Problem(entry.Node("type")!, $"providers.{name}.type '{type}' is not one of: {string.Join(", ", KnownProviders.Types)}.");
+
+            var baseUrl = entry.String("base_url");
+            if (baseUrl is not null && (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+                entry.Problem(entry.Node("base_url")!, $"providers.{name}.base_url must be an http:// or https:// URL, not '{baseUrl}'.");
+
+            var headers = new Dictionary<string, SecretReference>(StringComparer.OrdinalIgnoreCase);
+            if (entry.Map("headers") is { } headerMap)
+            {
+                foreach (var (header, headerValue, headerStart) in headerMap.Entries)
+                {
+                    if (headerValue is YamlScalarNode { Value: { } text }) headers[header] = SecretReference.Parse(text);
+                    else problems.Add(headerStart, $"providers.{name}.headers.{header} must be a single value.");
+                }
+            }
+
+            providers.Add(new ProviderOptions
+            {
+                Name = name,
+                Type = type,
+                BaseUrl = baseUrl?.TrimEnd('/'),
+                ApiKeys = entry.Strings("api_key")?.Select(SecretReference.Parse).ToList() ?? [],
+                Headers = headers,
+            });
+        }
+        return providers;
+    }
+
+    private static List<ModelOptions> ReadModels(YamlMap root, ConfigProblems problems)
+    {
+        var models = new List<ModelOptions>();
+        var node = root.Node("models");
+        if (node is null) return models;
+        if (node is not YamlSequenceNode list)
+        {
+            root.Problem(node, "models must be a list: - { name: provider/model, input_per_mtok: 1.0, output_per_mtok: 2.0 }");
+            return models;
+        }
+        for (var i = 0; i < list.Children.Count; i++)
+        {
+            if (list.Children[i] is not YamlMappingNode item)
+            {
+                problems.Add(list.Children[i].Start, $"models[{i}] must be a mapping with at least a name.");
+                continue;
+            }
+            var entry = new YamlMap(item, $"models[{i}]", problems);
+            entry.RejectUnknown(ModelKeys);
+            var name = entry.String("name");
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                entry.Problem(item, $"models[{i}] needs a name, such as deepseek/deepseek-chat.");
+                continue;
+            }
+            models.Add(new ModelOptions
+            {
+                Name = name,
+                Provider = entry.String("provider"),
+                InputPerMtok = entry.Decimal("input_per_mtok"),
+                OutputPerMtok = entry.Decimal("output_per_mtok"),
+                CachedInputPerMtok = entry.Decimal("cached_input_per_mtok"),
+                CacheWritePerMtok = entry.Decimal("cache_write_per_mtok"),
+                ReasoningPerMtok = entry.Decimal("reasoning_per_mtok"),
+                ContextWindow = entry.Int("context_window", 1),
+                MaxOutputTokens = entry.Int("max_output_tokens", 1),
+                Capabilities = entry.Strings("capabilities"),
+                Defaults = ReadDefaults(entry.Map("defaults")),
+                DropUnsupported = entry.Bool("drop_unsupported"),
+            });
+        }
+        return models;
+    }
+
+    private static Dictionary<string, string> ReadDefaults(YamlMap? map)
+    {
+        var defaults = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (map is null) return defaults;
+        foreach (var (name, value, _) in map.Entries) defaults[name] = ToJson(value);
+        return defaults;
+    }
+
+    private static Dictionary<string, string> ReadAliases(YamlMap? map)
+    {
+        var aliases = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (map is null) return aliases;
+        foreach (var (alias, value, start) in map.Entries)
+        {
+            if (value is YamlScalarNode { Value: { Length: > 0 } target }) aliases[alias] = target;
+            else map.Problem(value, $"aliases.{alias} must name one model, such as claude-sonnet-4-20250514.");
+        }
+        return aliases;
+    }
+
+    private static ResilienceOptions ReadResilience(YamlMap? map)
+    {
+        var resilience = new ResilienceOptions();
+        if (map is null) return resilience;
+        map.RejectUnknown(ResilienceKeys);
+        return resilience with { Timeout = map.Duration("timeout") ?? resilience.Timeout };
+    }
+
+    /// <summary>A YAML value as JSON: plain scalars that read as numbers or booleans stay so, the rest are strings.</summary>
+    private static string ToJson(YamlNode node)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer)) Write(writer, node);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+
+        static void Write(Utf8JsonWriter writer, YamlNode node)
+        {
+            switch (node)
+            {
+                case YamlScalarNode { Style: ScalarStyle.Plain, Value: var text }:
+                    if (text is null or "null" or "~") writer.WriteNullValue();
+                    else if (bool.TryParse(text, out var flag)) writer.WriteBooleanValue(flag);
+                    else if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)) writer.WriteNumberValue(number);
+                    else writer.WriteStringValue(text);
+                    break;
+                case YamlScalarNode scalar:
+                    writer.WriteStringValue(scalar.Value);
+                    break;
+                case YamlSequenceNode list:
+                    writer.WriteStartArray();
+                    foreach (var child in list.Children) Write(writer, child);
+                    writer.WriteEndArray();
+                    break;
+                case YamlMappingNode map:
+                    writer.WriteStartObject();
+                    foreach (var (key, value) in map.Children)
+                    {
+                        writer.WritePropertyName(((YamlScalarNode)key).Value ?? "");
+                        Write(writer, value);
+                    }
+                    writer.WriteEndObject();
+                    break;
+            }
+        }
+    }
+}

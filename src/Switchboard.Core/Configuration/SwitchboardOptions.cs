@@ -1,0 +1,22 @@
+namespace Switchboard.Configuration;
+
+/// <summary>Everything <c>switchboard.yaml</c> says, with the defaults that make no config work.</summary>
+public sealed record SwitchboardOptions
+{
+    /// <summary>The file the options came from, or null when none was used.</summary>
+    public string? SourcePath { get; init; }
+
+    public ServerOptions Server { get; init; } = new();
+
+    public IReadOnlyList<ProviderOptions> Providers { get; init; } = [];
+
+    public IReadOnlyList<ModelOptions> Models { get; init; } = [];
+
+    /// <summary>Other names for models: <c>claude4: claude-sonnet-4-20250514</c>.</summary>
+    public IReadOnlyDictionary<string, string> Aliases { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Drop a parameter the model does not accept (true) or refuse the request (false).</summary>
+    public bool DropUnsupported { get; init; } = true;
+
+    public ResilienceOptions Resilience { get; init; } = new();
+}

@@ -1,0 +1,7 @@
+using Switchboard.Chat;
+using Switchboard.Providers;
+
+namespace Switchboard.Execution;
+
+/// <summary>A request ready to send: what it asked for, where it goes, and the parameters left out on the way.</summary>
+internal sealed record PreparedChat(ChatRequestEnvelope Envelope, ModelResolution Target, string? DroppedParameters);

@@ -1,0 +1,55 @@
+using System.Net.Http.Headers;
+
+namespace Switchboard.Providers.OpenAI;
+
+/// <summary>
+/// One adapter for every server that speaks OpenAI's chat completions: OpenAI, OpenRouter, Groq, Together,
+/// DeepSeek, xAI, Mistral, Fireworks, Perplexity, Ollama's <c>/v1</c>, vLLM, LM Studio. The body is already
+/// in their dialect, so it is sent as it is.
+/// </summary>
+internal sealed class OpenAICompatibleAdapter : IChatAdapter
+{
+    public static readonly OpenAICompatibleAdapter Instance = new();
+
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private static readonly MediaTypeWithQualityHeaderValue EventStream = new("text/event-stream");
+
+    public WireDialect Dialect => WireDialect.OpenAI;
+
+    public async Task<UpstreamResponse> SendAsync(UpstreamCall call, CancellationToken cancellationToken)
+    {
+        var provider = call.Provider;
+        using var request = new HttpRequestMessage(HttpMethod.Post, provider.ChatUrl)
+        {
+            Content = new ReadOnlyMemoryContent(call.Body) { Headers = { ContentType = Json } },
+        };
+        if (call.ApiKey is not null) request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + call.ApiKey);
+        if (call.Stream) request.Headers.Accept.Add(EventStream);
+        foreach (var (name, value) in provider.Headers) request.Headers.TryAddWithoutValidation(name, value);
+
+        var response = await provider.Http.SendAsync(request, cancellationToken);
+        try
+        {
+            return new UpstreamResponse(response, await response.Content.ReadAsStreamAsync(cancellationToken));
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    public ErrorCategory Classify(int statusCode, ReadOnlySpan<byte> body) => statusCode switch
+    {
+        401 or 403 => ErrorCategory.Authentication,
+        404 => ErrorCategory.NotFound,
+        408 or 504 => ErrorCategory.Timeout,
+        429 => ErrorCategory.RateLimited,
+        >= 500 => ErrorCategory.Unavailable,
+        _ when Mentions(body, "context_length_exceeded"u8) || Mentions(body, "maximum context length"u8) => ErrorCategory.ContextWindowExceeded,
+        _ when Mentions(body, "content_policy"u8) || Mentions(body, "content_filter"u8) || Mentions(body, "safety system"u8) => ErrorCategory.ContentPolicy,
+        _ => ErrorCategory.BadRequest,
+    };
+
+    private static bool Mentions(ReadOnlySpan<byte> body, ReadOnlySpan<byte> text) => body.IndexOf(text) >= 0;
+}

@@ -1,0 +1,55 @@
+using System.Net.Http.Headers;
+
+namespace Switchboard.Providers;
+
+/// <summary>A provider's answer with its headers read and its body still to be read, as a stream.</summary>
+public sealed class UpstreamResponse : IDisposable
+{
+    private readonly HttpResponseMessage _message;
+
+    public UpstreamResponse(HttpResponseMessage message, Stream body)
+    {
+        _message = message;
+        Body = body;
+    }
+
+    public int StatusCode => (int)_message.StatusCode;
+
+    public bool IsSuccess => _message.IsSuccessStatusCode;
+
+    public Stream Body { get; }
+
+    public string? ContentType => _message.Content.Headers.ContentType?.MediaType;
+
+    public long? ContentLength => _message.Content.Headers.ContentLength;
+
+    /// <summary>The provider's request id, useful when talking to its support.</summary>
+    public string? RequestId => Header("x-request-id") ?? Header("request-id");
+
+    /// <summary>How long the provider asks us to wait, from <c>Retry-After</c> or <c>retry-after-ms</c>.</summary>
+    public TimeSpan? RetryAfter
+    {
+        get
+        {
+            if (Header("retry-after-ms") is { } ms && double.TryParse(ms, System.Globalization.CultureInfo.InvariantCulture, out var milliseconds))
+                return TimeSpan.FromMilliseconds(milliseconds);
+            return _message.Headers.RetryAfter switch
+            {
+                { Delta: { } delta } => delta,
+                { Date: { } date } => date - DateTimeOffset.UtcNow,
+                _ => null,
+            };
+        }
+    }
+
+    public string? Header(string name) =>
+        _message.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    public HttpResponseHeaders Headers => _message.Headers;
+
+    public void Dispose()
+    {
+        Body.Dispose();
+        _message.Dispose();
+    }
+}

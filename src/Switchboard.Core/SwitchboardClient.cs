@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Switchboard.Chat;
+using Switchboard.Execution;
+using Switchboard.Usage;
+
+namespace Switchboard;
+
+/// <summary>
+/// Switchboard in-process: the same preparation, provider detection, key checks and calls as the gateway,
+/// with typed requests and answers.
+/// </summary>
+public sealed class SwitchboardClient(SwitchboardRuntime runtime)
+{
+    /// <summary>Asks for a whole completion.</summary>
+    public async Task<ChatCompletion> CompleteAsync(ChatRequest request, CancellationToken cancellationToken = default)
+    {
+        using var result = await SendAsync(request with { Stream = null, StreamOptions = null }, stream: false, cancellationToken);
+        ChatResponse response;
+        try
+        {
+            response = await JsonSerializer.DeserializeAsync(result.Response.Body, ChatJsonContext.Default.ChatResponse, result.Token)
+                ?? throw UpstreamErrors.Malformed(result.Target, result.Attempts, "the body is empty");
+        }
+        catch (JsonException)
+        {
+            throw UpstreamErrors.Malformed(result.Target, result.Attempts, "the body is not valid JSON");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw ChatExecutor.TimedOut(result.Target, result.Attempts, runtime.Options.Resilience.Timeout);
+        }
+        var usage = response.Usage is { } u ? ChatUsageMapping.ToTokenUsage(u) : (TokenUsage?)null;
+        var cost = usage is { } tokens ? CostCalculator.Cost(tokens, result.Target.CatalogModel) : null;
+        return new ChatCompletion(response, result.Target, result.Attempts, usage, cost);
+    }
+
+    /// <summary>Starts a streamed completion, asking the provider for usage at the end; dispose the stream when done.</summary>
+    public async Task<ChatStream> StreamAsync(ChatRequest request, CancellationToken cancellationToken = default)
+    {
+        var result = await SendAsync(request with { Stream = true, StreamOptions = new StreamOptions { IncludeUsage = true } }, stream: true, cancellationToken);
+        result.ClearDeadline();
+        return new ChatStream(result);
+    }
+
+    private async Task<UpstreamResult> SendAsync(ChatRequest request, bool stream, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, ChatJsonContext.Default.ChatRequest);
+        using var upstreamBody = new PooledBufferWriter(body.Length + 128);
+        var prepared = runtime.Prepare(body, upstreamBody);
+        var result = await runtime.Executor.SendAsync(prepared.Target, upstreamBody.WrittenMemory, stream, cancellationToken);
+        if (result.Response.IsSuccess) return result;
+        using (result) throw await UpstreamErrors.ReadAsync(result, result.Token);
+    }
+}

@@ -1,0 +1,13 @@
+using Switchboard.Chat;
+
+namespace Switchboard.Usage;
+
+/// <summary>Reads the wire usage object as token counts by kind.</summary>
+public static class ChatUsageMapping
+{
+    public static TokenUsage ToTokenUsage(ChatUsage usage) => new(
+        usage.PromptTokens,
+        usage.CompletionTokens,
+        CachedInput: usage.PromptTokensDetails?.CachedTokens ?? 0,
+        Reasoning: usage.CompletionTokensDetails?.ReasoningTokens ?? 0);
+}

@@ -1,0 +1,97 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Switchboard.Configuration;
+
+namespace Switchboard.Gateway;
+
+/// <summary>Builds the gateway: Kestrel, the endpoints of each dialect, health checks and the master-key check.</summary>
+public static class SwitchboardGateway
+{
+    /// <summary>
+    /// Builds the app from the options. Refuses (with a <see cref="ConfigException"/>) to listen beyond
+    /// loopback without a master key.
+    /// </summary>
+    public static WebApplication Build(SwitchboardOptions options, GatewayHostOptions? host = null)
+    {
+        host ??= new GatewayHostOptions();
+        var environment = host.Environment ?? System.Environment.GetEnvironmentVariable;
+        var server = options.Server with { Host = host.Host ?? options.Server.Host, Port = host.Port ?? options.Server.Port };
+        var masterKey = server.MasterKey?.Resolve(environment);
+        if (masterKey is null && !IsLoopback(server.Host))
+        {
+            throw new ConfigException(
+                $"server.host is {server.Host}, which other machines can reach, but no master key is set. " +
+                "Set server.master_key: env:SWITCHBOARD_MASTER_KEY and export SWITCHBOARD_MASTER_KEY, or listen on 127.0.0.1.");
+        }
+
+        var runtime = new SwitchboardRuntime(options with { Server = server }, host.Time, environment, host.HandlerFactory);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        if (host.ConsoleLogging)
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        }
+        builder.WebHost.UseUrls(Url(server.Host, server.Port));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
+        });
+        builder.Services.AddSingleton(runtime);
+        builder.Services.AddSingleton<ChatCompletionsEndpoint>();
+        builder.Services.AddSingleton<ModelsEndpoint>();
+
+        var app = builder.Build();
+        app.Lifetime.ApplicationStopped.Register(runtime.Dispose);
+        app.Use(LastResort);
+        if (masterKey is not null) app.Use(MasterKeyCheck.For(masterKey).InvokeAsync);
+
+        var chat = app.Services.GetRequiredService<ChatCompletionsEndpoint>();
+        var models = app.Services.GetRequiredService<ModelsEndpoint>();
+        app.MapPost("/v1/chat/completions", chat.HandleAsync);
+        app.MapPost("/chat/completions", chat.HandleAsync);
+        app.MapGet("/v1/models", models.HandleAsync);
+        app.MapGet("/models", models.HandleAsync);
+        HealthEndpoints.Map(app, runtime);
+        app.MapFallback(NotFound);
+        return app;
+    }
+
+    /// <summary>Whether <paramref name="host"/> is reachable only from this machine.</summary>
+    public static bool IsLoopback(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
+
+    private static string Url(string host, int port) =>
+        $"http://{(IPAddress.TryParse(host, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]" : host)}:{port}";
+
+    /// <summary>Whatever goes wrong, the client gets a JSON error, never a stack trace.</summary>
+    private static async Task LastResort(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard.Gateway")
+                .LogError("Unexpected failure on {Method} {Path}: {Type}", context.Request.Method, context.Request.Path, e.GetType().Name);
+            if (context.Response.HasStarted) return;
+            context.Response.Clear();
+            var error = e is BadHttpRequestException bad
+                ? new SwitchboardException(ErrorCategory.BadRequest, bad.StatusCode, "The request could not be read: " + bad.Message)
+                : new SwitchboardException(ErrorCategory.Unavailable, 500, "Switchboard failed unexpectedly on this request; the failure is logged.", code: "internal_error");
+            await OpenAIErrors.WriteAsync(context, error, RequestTiming.Start());
+        }
+    }
+
+    private static Task NotFound(HttpContext context) =>
+        OpenAIErrors.WriteAsync(context, new SwitchboardException(ErrorCategory.NotFound, 404,
+            $"No such endpoint: {context.Request.Method} {context.Request.Path}. Switchboard serves POST /v1/chat/completions, GET /v1/models, GET /health/live and GET /health/ready.",
+            code: "unknown_url"), RequestTiming.Start());
+}
