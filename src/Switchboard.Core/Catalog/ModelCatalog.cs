@@ -46,7 +46,12 @@ public sealed class ModelCatalog
         if (_byProvider.TryGetValue(key, out var existing)) _models[_models.IndexOf(existing)] = model;
         else _models.Add(model);
         _byProvider[key] = model;
-        if (model.Provider is not ("azure" or "bedrock")) _byBareId.TryAdd(model.Id, model);
+        // The first provider to list an id owns its bare name; a later override of that same model takes its place.
+        if (model.Provider is not ("azure" or "bedrock")
+            && (!_byBareId.TryGetValue(model.Id, out var bare) || ProviderModelComparer.Instance.Equals((bare.Provider, bare.Id), key)))
+        {
+            _byBareId[model.Id] = model;
+        }
     }
 
     /// <summary>Places a configured model and lays its settings over what the catalog already says of it.</summary>

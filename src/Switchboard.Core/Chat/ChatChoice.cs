@@ -15,5 +15,5 @@ public sealed record ChatChoice
 
     [JsonPropertyName("logprobs")] public JsonElement? Logprobs { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

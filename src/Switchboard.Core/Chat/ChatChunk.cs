@@ -21,5 +21,5 @@ public sealed record ChatChunk
 
     [JsonPropertyName("system_fingerprint")] public string? SystemFingerprint { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

@@ -14,5 +14,5 @@ public sealed record ChatDelta
 
     [JsonPropertyName("refusal")] public string? Refusal { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

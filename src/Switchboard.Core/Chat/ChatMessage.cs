@@ -8,8 +8,10 @@ public sealed record ChatMessage
 {
     [JsonPropertyName("role")] public string Role { get; init; } = ChatRoles.User;
 
-    /// <summary>Text or parts; null on an assistant message that only calls tools.</summary>
-    [JsonPropertyName("content")] public ChatContent? Content { get; init; }
+    /// <summary>Text or parts; null on an assistant message that only calls tools (written as null, as clients send it).</summary>
+    [JsonPropertyName("content")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public ChatContent? Content { get; init; }
 
     [JsonPropertyName("name")] public string? Name { get; init; }
 
@@ -20,7 +22,7 @@ public sealed record ChatMessage
 
     [JsonPropertyName("refusal")] public string? Refusal { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
     public static ChatMessage System(string text) => new() { Role = ChatRoles.System, Content = ChatContent.FromText(text) };
 

@@ -46,5 +46,5 @@ public sealed record ChatRequest
 
     [JsonPropertyName("user")] public string? User { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

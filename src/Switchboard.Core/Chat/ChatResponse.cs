@@ -23,5 +23,5 @@ public sealed record ChatResponse
 
     [JsonPropertyName("service_tier")] public string? ServiceTier { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

@@ -10,5 +10,5 @@ public sealed record ChatTool
 
     [JsonPropertyName("function")] public FunctionDefinition? Function { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

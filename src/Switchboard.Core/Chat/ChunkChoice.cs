@@ -14,5 +14,5 @@ public sealed record ChunkChoice
 
     [JsonPropertyName("logprobs")] public JsonElement? Logprobs { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

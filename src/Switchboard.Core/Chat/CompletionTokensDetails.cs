@@ -14,5 +14,5 @@ public sealed record CompletionTokensDetails
 
     [JsonPropertyName("rejected_prediction_tokens")] public int? RejectedPredictionTokens { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

@@ -12,7 +12,7 @@ public sealed record ContentPart
 
     [JsonPropertyName("image_url")] public ImageUrl? ImageUrl { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
     public static ContentPart FromText(string text) => new() { Type = ContentPartTypes.Text, Text = text };
 

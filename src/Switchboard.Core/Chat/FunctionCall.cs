@@ -10,5 +10,5 @@ public sealed record FunctionCall
 
     [JsonPropertyName("arguments")] public string? Arguments { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

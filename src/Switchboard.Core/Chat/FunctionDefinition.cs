@@ -14,5 +14,5 @@ public sealed record FunctionDefinition
 
     [JsonPropertyName("strict")] public bool? Strict { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

@@ -11,5 +11,5 @@ public sealed record ImageUrl
     /// <summary><c>auto</c>, <c>low</c> or <c>high</c>.</summary>
     [JsonPropertyName("detail")] public string? Detail { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

@@ -10,5 +10,5 @@ public sealed record PromptTokensDetails
 
     [JsonPropertyName("audio_tokens")] public int? AudioTokens { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

@@ -10,5 +10,5 @@ public sealed record ResponseFormat
 
     [JsonPropertyName("json_schema")] public JsonElement? JsonSchema { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

@@ -8,5 +8,5 @@ public sealed record StreamOptions
 {
     [JsonPropertyName("include_usage")] public bool? IncludeUsage { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

@@ -12,5 +12,5 @@ public sealed record ToolCall
 
     [JsonPropertyName("function")] public FunctionCall Function { get; init; } = new();
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

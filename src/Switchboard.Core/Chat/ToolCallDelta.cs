@@ -17,5 +17,5 @@ public sealed record ToolCallDelta
 
     [JsonPropertyName("function")] public FunctionCall? Function { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
