@@ -109,7 +109,6 @@ internal sealed class ChatCompletionsEndpoint(SwitchboardRuntime runtime)
 
         using var tap = new OpenAIStreamTap();
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-        var started = false;
         try
         {
             while (true)
@@ -121,20 +120,19 @@ internal sealed class ChatCompletionsEndpoint(SwitchboardRuntime runtime)
                 }
                 catch (Exception e) when (e is IOException or HttpRequestException)
                 {
-                    await EndStreamAsync(context, result, started, "the stream broke off before it ended (" + e.Message + ")");
+                    await EndStreamAsync(context, result, tap, "the stream broke off before it ended (" + e.Message + ")");
                     return;
                 }
                 if (read == 0) break;
-                tap.Observe(buffer.AsSpan(0, read));
-                started = true;
-                await response.BodyWriter.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+                tap.Relay(buffer.AsSpan(0, read), response.BodyWriter);
                 if (tap.Malformed is { } malformed)
                 {
-                    await EndStreamAsync(context, result, started, malformed);
+                    await EndStreamAsync(context, result, tap, malformed);
                     return;
                 }
+                if (tap.Forwarded > 0) await response.BodyWriter.FlushAsync(context.RequestAborted);
             }
-            if (!tap.Done) await EndStreamAsync(context, result, started, "the stream ended without its final data: [DONE] event");
+            if (!tap.Done) await EndStreamAsync(context, result, tap, "the stream ended without its final data: [DONE] event");
         }
         finally
         {
@@ -142,11 +140,11 @@ internal sealed class ChatCompletionsEndpoint(SwitchboardRuntime runtime)
         }
     }
 
-    private static Task EndStreamAsync(HttpContext context, UpstreamResult result, bool started, string what)
+    private static Task EndStreamAsync(HttpContext context, UpstreamResult result, OpenAIStreamTap tap, string what)
     {
         var error = UpstreamErrors.Malformed(result.Target, result.Attempts, what);
-        // Nothing sent yet: the client can still get a proper error response instead of a broken stream.
-        if (!started) throw error;
+        // Nothing sent yet: the client can still get a whole error response instead of a broken stream.
+        if (tap.Forwarded == 0) throw error;
         return OpenAIErrors.WriteEventAsync(context, error);
     }
 

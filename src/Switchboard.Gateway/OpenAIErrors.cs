@@ -45,13 +45,13 @@ internal static class OpenAIErrors
         },
     };
 
+    /// <summary>OpenAI's error types; an unknown model is an <c>invalid_request_error</c> with code <c>model_not_found</c> there too.</summary>
     private static string TypeOf(ErrorCategory category) => category switch
     {
         ErrorCategory.Authentication => "authentication_error",
         ErrorCategory.RateLimited => "rate_limit_error",
         ErrorCategory.Timeout => "timeout_error",
         ErrorCategory.Unavailable => "api_error",
-        ErrorCategory.NotFound => "not_found_error",
         _ => "invalid_request_error",
     };
 }

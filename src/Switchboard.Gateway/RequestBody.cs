@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Switchboard.Configuration;
 using Switchboard.Execution;
 
 namespace Switchboard.Gateway;
@@ -9,7 +11,11 @@ internal static class RequestBody
     public static async Task<PooledBufferWriter> ReadAsync(HttpContext context, long limit)
     {
         var declared = context.Request.ContentLength;
-        if (declared > limit) throw TooLarge(limit);
+        if (declared > limit)
+        {
+            LetKestrelDrain(context, limit);
+            throw TooLarge(limit);
+        }
         var body = new PooledBufferWriter((int)Math.Min(declared ?? 4096, limit) + 1);
         try
         {
@@ -21,6 +27,12 @@ internal static class RequestBody
             body.Dispose();
             throw TooLarge(limit);
         }
+        catch (SwitchboardException)
+        {
+            body.Dispose();
+            LetKestrelDrain(context, limit);
+            throw;
+        }
         catch
         {
             body.Dispose();
@@ -28,8 +40,19 @@ internal static class RequestBody
         }
     }
 
+    /// <summary>
+    /// A client still uploading only sees our 413 if the server reads (and discards) the rest of its body;
+    /// past Kestrel's own limit it would reset the connection instead. Draining is bounded, so a huge upload
+    /// still gets cut off.
+    /// </summary>
+    private static void LetKestrelDrain(HttpContext context, long limit)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = Math.Max(4 * limit, 64L * 1024 * 1024);
+    }
+
     private static SwitchboardException TooLarge(long limit) =>
         new(ErrorCategory.BadRequest, 413,
-            $"The request body is larger than this gateway accepts ({limit / (1024.0 * 1024):0.#} MiB). Send less (smaller or fewer images), or raise server.max_request_body in switchboard.yaml.",
+            $"The request body is larger than this gateway accepts ({ConfigValues.FormatSize(limit)}). Send less (smaller or fewer images), or raise server.max_request_body in switchboard.yaml.",
             code: "request_too_large");
 }

@@ -48,4 +48,14 @@ public static class ConfigValues
             ? (value, text[end..].Trim())
             : (null, "");
     }
+
+    /// <summary>A size in the largest unit that states it exactly: <c>64 KiB</c>, <c>10 MiB</c>, <c>500 KB</c>, <c>1000 bytes</c>.</summary>
+    public static string FormatSize(long bytes)
+    {
+        foreach (var (unit, size) in new (string, long)[] { ("GiB", 1L << 30), ("MiB", 1L << 20), ("KiB", 1L << 10), ("GB", 1_000_000_000), ("MB", 1_000_000), ("KB", 1_000) })
+        {
+            if (bytes >= size && bytes % size == 0) return $"{bytes / size} {unit}";
+        }
+        return $"{bytes} bytes";
+    }
 }

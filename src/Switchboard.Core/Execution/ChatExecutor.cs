@@ -83,9 +83,13 @@ public sealed class ChatExecutor
     private static SwitchboardException Unreachable(ModelResolution target, int attempts, HttpRequestException e)
     {
         var provider = target.Provider;
-        var hint = provider.Descriptor == KnownProviders.Ollama ? " Is Ollama running? Start it with: ollama serve" : "";
-        return new SwitchboardException(ErrorCategory.Unavailable, 502,
-            $"Could not reach {provider.Descriptor.DisplayName} at {provider.BaseUrl}: {e.Message}{hint}", code: "upstream_unreachable", inner: e)
+        var cause = e.GetBaseException().Message;
+        // Not connecting at all and losing the connection mid-call are different problems with different fixes.
+        var message = e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError
+            ? $"Could not reach {provider.Descriptor.DisplayName} at {provider.BaseUrl}: {cause}"
+              + (provider.Descriptor == KnownProviders.Ollama ? ". Is Ollama running? Start it with: ollama serve" : "")
+            : $"{provider.Descriptor.DisplayName} at {provider.BaseUrl} dropped the connection before answering: {cause}";
+        return new SwitchboardException(ErrorCategory.Unavailable, 502, message, code: "upstream_unreachable", inner: e)
         {
             Attempts = attempts,
             Provider = provider.Name,

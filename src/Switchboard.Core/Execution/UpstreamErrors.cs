@@ -29,13 +29,16 @@ public static class UpstreamErrors
         var category = provider.Adapter!.Classify(response.StatusCode, body);
         var (message, code, param) = Describe(body);
         message ??= length == 0 ? $"{provider.Descriptor.DisplayName} answered {response.StatusCode} with no body." : Encoding.UTF8.GetString(body.Length > 500 ? body[..500] : body);
-        return new SwitchboardException(category, response.StatusCode, provider.Credentials.Redact(message), param, code)
+        var keys = provider.Credentials;
+        return new SwitchboardException(category, response.StatusCode, keys.Redact(message), Redact(keys, param), Redact(keys, code))
         {
             Attempts = result.Attempts,
             Provider = provider.Name,
             RetryAfter = response.RetryAfter,
         };
     }
+
+    private static string? Redact(CredentialPool keys, string? text) => text is null ? null : keys.Redact(text);
 
     /// <summary>A body that came back 2xx but is not what the dialect promises.</summary>
     public static SwitchboardException Malformed(ModelResolution target, int attempts, string what) =>

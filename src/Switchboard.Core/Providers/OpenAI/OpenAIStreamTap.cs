@@ -5,9 +5,11 @@ using Switchboard.Usage;
 namespace Switchboard.Providers.OpenAI;
 
 /// <summary>
-/// Watches an OpenAI server-sent event stream as it is copied to the client: reads the usage from the
-/// final chunk, notices <c>data: [DONE]</c>, and notices a chunk that is not JSON. It sees each byte once
-/// and parses each chunk once; a line split across reads is kept until its end arrives.
+/// Relays an OpenAI server-sent event stream to the client line by line as it arrives, reading the usage from
+/// the final chunk and noticing <c>data: [DONE]</c> on the way. Only whole lines are forwarded, so a line
+/// split across reads waits for its end, and a chunk that is not JSON stops the relay before it reaches the
+/// client: nothing after a broken event, not even <c>[DONE]</c>, makes the client think the answer is whole.
+/// Each byte is looked at once and each chunk parsed once.
 /// </summary>
 internal sealed class OpenAIStreamTap : IDisposable
 {
@@ -22,12 +24,13 @@ internal sealed class OpenAIStreamTap : IDisposable
     /// <summary>Set when a chunk was not valid JSON: the stream is broken from there on.</summary>
     public string? Malformed { get; private set; }
 
-    /// <summary>True once any <c>data:</c> event has passed, i.e. the client has seen content.</summary>
-    public bool SawData { get; private set; }
+    /// <summary>Bytes forwarded to the client so far.</summary>
+    public long Forwarded { get; private set; }
 
-    public void Observe(ReadOnlySpan<byte> bytes)
+    /// <summary>Forwards the whole, valid lines of <paramref name="bytes"/> to <paramref name="output"/> and keeps the rest.</summary>
+    public void Relay(ReadOnlySpan<byte> bytes, IBufferWriter<byte> output)
     {
-        while (!bytes.IsEmpty && Malformed is null)
+        if (_partialLength > 0)
         {
             var newline = bytes.IndexOf((byte)'\n');
             if (newline < 0)
@@ -35,18 +38,26 @@ internal sealed class OpenAIStreamTap : IDisposable
                 Keep(bytes);
                 return;
             }
-            if (_partialLength > 0)
-            {
-                Keep(bytes[..newline]);
-                OnLine(_partial.AsSpan(0, _partialLength));
-                _partialLength = 0;
-            }
-            else
-            {
-                OnLine(bytes[..newline]);
-            }
+            Keep(bytes[..(newline + 1)]);
+            var line = _partial.AsSpan(0, _partialLength);
+            _partialLength = 0;
+            if (!Accept(line)) return;
+            Forward(line, output);
             bytes = bytes[(newline + 1)..];
         }
+
+        // The whole lines of one read are contiguous: check them one by one, forward them in one write.
+        var good = 0;
+        while (good < bytes.Length)
+        {
+            var newline = bytes[good..].IndexOf((byte)'\n');
+            if (newline < 0) break;
+            var end = good + newline + 1;
+            if (!Accept(bytes[good..end])) break;
+            good = end;
+        }
+        Forward(bytes[..good], output);
+        if (Malformed is null && good < bytes.Length) Keep(bytes[good..]);
     }
 
     public void Dispose()
@@ -55,25 +66,34 @@ internal sealed class OpenAIStreamTap : IDisposable
         _partial = [];
     }
 
-    private void OnLine(ReadOnlySpan<byte> line)
+    /// <summary>Reads one line (newline included); false when it is a broken event that must not be forwarded.</summary>
+    private bool Accept(ReadOnlySpan<byte> line)
     {
-        if (!line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
-        if (!line.StartsWith("data:"u8)) return;
+        line = line.TrimEnd("\r\n"u8);
+        if (!line.StartsWith("data:"u8)) return true;
         var payload = line[5..].TrimStart((byte)' ');
-        SawData = true;
         if (payload.SequenceEqual("[DONE]"u8))
         {
             Done = true;
-            return;
+            return true;
         }
         try
         {
             if (OpenAIUsageReader.Read(payload) is { } usage) Usage = usage;
+            return true;
         }
         catch (JsonException)
         {
             Malformed = "the provider sent a stream event that is not valid JSON";
+            return false;
         }
+    }
+
+    private void Forward(ReadOnlySpan<byte> bytes, IBufferWriter<byte> output)
+    {
+        if (bytes.IsEmpty) return;
+        output.Write(bytes);
+        Forwarded += bytes.Length;
     }
 
     private void Keep(ReadOnlySpan<byte> bytes)
