@@ -1,1 +1,3 @@
-return 0;
+using Switchboard.Cli;
+
+return await CliApp.RunAsync(args, CliEnvironment.FromProcess());

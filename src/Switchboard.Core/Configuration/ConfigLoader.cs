@@ -25,19 +25,21 @@ public static class ConfigLoader
     private static readonly string[] ResilienceKeys = ["timeout"];
 
     /// <summary>
-    /// Loads the file at <paramref name="path"/>; with no path, <c>./switchboard.yaml</c> when it exists,
-    /// and otherwise the defaults (no config at all is a working setup).
+    /// Loads the file at <paramref name="path"/>; with no path, <c>switchboard.yaml</c> when it exists,
+    /// and otherwise the defaults (no config at all is a working setup). Relative paths are taken from
+    /// <paramref name="directory"/>, the current directory by default; problems name the path as given.
     /// </summary>
-    public static SwitchboardOptions Load(string? path, Func<string, string?>? environment = null)
+    public static SwitchboardOptions Load(string? path, Func<string, string?>? environment = null, string? directory = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        if (path is null)
+        var shown = path ?? DefaultFileName;
+        var full = Path.GetFullPath(shown, directory ?? Directory.GetCurrentDirectory());
+        if (!File.Exists(full))
         {
-            if (!File.Exists(DefaultFileName)) return Parse("", DefaultFileName, environment) with { SourcePath = null };
-            path = DefaultFileName;
+            if (path is not null) throw new ConfigException($"{path}: no such file. Check the path given to --config.");
+            return Parse("", shown, environment) with { SourcePath = null };
         }
-        if (!File.Exists(path)) throw new ConfigException($"{path}: no such file. Check the path given to --config.");
-        return Parse(File.ReadAllText(path), path, environment);
+        return Parse(File.ReadAllText(full), shown, environment);
     }
 
     public static SwitchboardOptions Parse(string yaml, string file, Func<string, string?> environment)

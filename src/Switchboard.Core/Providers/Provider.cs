@@ -10,11 +10,12 @@ namespace Switchboard.Providers;
 public sealed class Provider : IDisposable
 {
     private readonly Lazy<HttpMessageInvoker> _http;
-    private readonly string? _missing;
 
-    internal Provider(string name, ProviderDescriptor descriptor, Uri? baseUrl, CredentialPool credentials,
-        IReadOnlyList<KeyValuePair<string, string>> headers, IChatAdapter? adapter, string? missing, bool fromConfig, Func<HttpMessageHandler>? handlerFactory)
+    internal Provider(string name, ProviderDescriptor descriptor, Uri? baseUrl, CredentialPool credentials, IReadOnlyList<SecretReference> keySources,
+        IReadOnlyList<KeyValuePair<string, string>> headers, IChatAdapter? adapter, IReadOnlyList<MissingSetting> missing, bool fromConfig, Func<HttpMessageHandler>? handlerFactory)
     {
+        KeySources = keySources;
+        Missing = missing;
         FromConfig = fromConfig;
         Name = name;
         Descriptor = descriptor;
@@ -23,7 +24,6 @@ public sealed class Provider : IDisposable
         Credentials = credentials;
         Headers = headers;
         Adapter = adapter;
-        _missing = missing;
         _http = new Lazy<HttpMessageInvoker>(() => new HttpMessageInvoker(handlerFactory?.Invoke() ?? CreateHandler(), disposeHandler: true));
     }
 
@@ -39,6 +39,12 @@ public sealed class Provider : IDisposable
 
     public CredentialPool Credentials { get; }
 
+    /// <summary>Where the keys are read from, in order (<c>env:NAME</c> or <c>(inline)</c>, never a value); empty when none is needed.</summary>
+    public IReadOnlyList<SecretReference> KeySources { get; }
+
+    /// <summary>The variables a call needs that are not set.</summary>
+    public IReadOnlyList<MissingSetting> Missing { get; }
+
     /// <summary>Headers sent with every call, from config (OpenRouter's <c>HTTP-Referer</c>, <c>X-Title</c>, ...).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
 
@@ -48,7 +54,7 @@ public sealed class Provider : IDisposable
     public HttpMessageInvoker Http => _http.Value;
 
     /// <summary>Whether every credential and setting a call needs is present.</summary>
-    public bool IsConfigured => _missing is null;
+    public bool IsConfigured => Missing.Count == 0;
 
     /// <summary>True when the config names this provider, rather than it being known by default.</summary>
     public bool FromConfig { get; }
@@ -59,15 +65,13 @@ public sealed class Provider : IDisposable
     /// </summary>
     public bool IsEnabled => IsConfigured && Adapter is not null && (Descriptor.NeedsKey || FromConfig);
 
-    /// <summary>
-    /// Fails before any call when a key or setting is missing, naming the model, the variable and the fix.
-    /// The missing text is a template with <c>{model}</c> in it, made once when the provider is built.
-    /// </summary>
+    /// <summary>Fails before any call when a key or setting is missing, naming the model, the variable and the fix.</summary>
     public void EnsureCallable(string model)
     {
-        if (_missing is not null)
+        if (Missing.Count > 0)
         {
-            throw new SwitchboardException(ErrorCategory.Authentication, 401, $"Missing {_missing.Replace("{model}", model, StringComparison.Ordinal)}", code: "missing_api_key")
+            var message = "Missing " + string.Join(" Also missing ", Missing.Select(m => m.Describe(model)));
+            throw new SwitchboardException(ErrorCategory.Authentication, 401, message, code: "missing_api_key")
             {
                 Provider = Name,
             };

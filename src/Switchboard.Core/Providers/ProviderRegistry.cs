@@ -44,26 +44,28 @@ public sealed class ProviderRegistry : IDisposable
     private static Provider Build(ProviderOptions entry, ProviderDescriptor descriptor, bool fromConfig, TimeProvider time,
         Func<string, string?> environment, Func<HttpMessageHandler>? handlerFactory, List<string> problems)
     {
-        var missing = new List<string>();
+        var missing = new List<MissingSetting>();
 
-        var keys = new List<string>();
+        // Config-given keys replace the conventional variables; among those, any one of the alternatives will do.
         IReadOnlyList<SecretReference> sources = entry.ApiKeys.Count > 0
             ? entry.ApiKeys
             : descriptor.KeyVariables.Select(SecretReference.FromVariable).ToList();
+        var keys = new List<string>();
         foreach (var source in sources)
         {
             if (source.Resolve(environment) is { } value) keys.AddRange(SplitKeys(value));
         }
-        // Config-given keys replace the conventional variables; with those, any one of the alternatives will do.
-        if (keys.Count == 0 && (entry.ApiKeys.Count > 0 || descriptor.NeedsKey))
+        if (keys.Count == 0 && sources.Count > 0)
         {
-            var variable = sources.FirstOrDefault(s => s.Variable is not null)?.Variable;
-            var alternatives = entry.ApiKeys.Count == 0 && descriptor.KeyVariables.Count > 1
-                ? $" ({string.Join(" or ", descriptor.KeyVariables.Skip(1))} works too)"
-                : "";
-            missing.Add(variable is null
-                ? $"api_key of provider {entry.Name} for model {{model}}. Set it in the config: providers.{entry.Name}.api_key: env:{entry.Name.ToUpperInvariant()}_API_KEY"
-                : $"{variable} for model {{model}}. Set it: export {variable}={Example(descriptor)}{alternatives}");
+            if (sources.FirstOrDefault(s => s.Variable is not null)?.Variable is { } variable)
+            {
+                var alternatives = entry.ApiKeys.Count == 0 ? descriptor.KeyVariables.Skip(1).ToList() : null;
+                missing.Add(new MissingSetting(variable, descriptor.KeyExample.Length > 0 ? descriptor.KeyExample : "...", alternatives));
+            }
+            else
+            {
+                problems.Add($"providers.{entry.Name}.api_key is empty: write the key, or env:NAME to read it from a variable.");
+            }
         }
 
         var baseUrl = entry.BaseUrl
@@ -71,14 +73,8 @@ public sealed class ProviderRegistry : IDisposable
             ?? descriptor.DefaultBaseUrl;
         foreach (var (variable, example) in descriptor.OtherVariables)
         {
-            if (variable == descriptor.BaseUrlVariable)
-            {
-                if (string.IsNullOrWhiteSpace(baseUrl)) missing.Add($"{variable} for model {{model}}. Set it: export {variable}={example}");
-            }
-            else if (string.IsNullOrWhiteSpace(environment(variable)))
-            {
-                missing.Add($"{variable} for model {{model}}. Set it: export {variable}={example}");
-            }
+            var present = variable == descriptor.BaseUrlVariable ? !string.IsNullOrWhiteSpace(baseUrl) : !string.IsNullOrWhiteSpace(environment(variable));
+            if (!present) missing.Add(new MissingSetting(variable, example));
         }
         if (baseUrl is null && descriptor == KnownProviders.Compatible)
             problems.Add($"providers.{entry.Name} is of type {KnownProviders.OpenAICompatible} and needs a base_url, such as http://127.0.0.1:8000/v1.");
@@ -91,17 +87,14 @@ public sealed class ProviderRegistry : IDisposable
         foreach (var (name, reference) in entry.Headers)
         {
             if (reference.Resolve(environment) is { } value) headers.Add(new(name, value));
-            else missing.Add($"{reference.Variable} (header {name} of provider {entry.Name}) for model {{model}}. Set it: export {reference.Variable}=...");
+            else if (reference.Variable is { } variable) missing.Add(new MissingSetting(variable, "..."));
         }
 
-        return new Provider(entry.Name, descriptor, uri, new CredentialPool(keys, time), headers, AdapterFor(descriptor),
-            missing.Count == 0 ? null : string.Join(" Also missing: ", missing), fromConfig, handlerFactory);
+        return new Provider(entry.Name, descriptor, uri, new CredentialPool(keys, time), sources, headers, AdapterFor(descriptor), missing, fromConfig, handlerFactory);
     }
 
     private static IChatAdapter? AdapterFor(ProviderDescriptor descriptor) =>
         descriptor.Dialect == WireDialect.OpenAI && descriptor != KnownProviders.Azure ? OpenAICompatibleAdapter.Instance : null;
-
-    private static string Example(ProviderDescriptor descriptor) => descriptor.KeyExample.Length > 0 ? descriptor.KeyExample : "...";
 
     private static IEnumerable<string> SplitKeys(string value) =>
         value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
