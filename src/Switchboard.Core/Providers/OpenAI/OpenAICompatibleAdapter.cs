@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Net.Http.Headers;
+using System.Text.Json;
+using Switchboard.Chat;
 
 namespace Switchboard.Providers.OpenAI;
 
@@ -50,6 +53,24 @@ internal sealed class OpenAICompatibleAdapter : IChatAdapter
         _ when Mentions(body, "content_policy"u8) || Mentions(body, "content_filter"u8) || Mentions(body, "safety system"u8) => ErrorCategory.ContentPolicy,
         _ => ErrorCategory.BadRequest,
     };
+
+    public void WriteRequest(ChatRequest request, string model, bool stream, IBufferWriter<byte> output)
+    {
+        // A translated stream needs the usage at its end, so ask for it whatever the client said.
+        var upstream = request with
+        {
+            Model = model,
+            Stream = stream ? true : null,
+            StreamOptions = stream ? (request.StreamOptions ?? new StreamOptions()) with { IncludeUsage = true } : null,
+        };
+        using var json = new Utf8JsonWriter(output);
+        JsonSerializer.Serialize(json, upstream, ChatJsonContext.Default.ChatRequest);
+    }
+
+    public ChatResponse ReadResponse(ReadOnlySpan<byte> body) =>
+        JsonSerializer.Deserialize(body, ChatJsonContext.Default.ChatResponse) ?? throw new JsonException("the body is null");
+
+    public IStreamDecoder CreateStreamDecoder() => new OpenAIStreamDecoder();
 
     private static bool Mentions(ReadOnlySpan<byte> body, ReadOnlySpan<byte> text) => body.IndexOf(text) >= 0;
 }

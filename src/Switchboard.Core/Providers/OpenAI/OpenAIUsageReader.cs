@@ -26,7 +26,8 @@ internal static class OpenAIUsageReader
         return usage;
     }
 
-    private static TokenUsage ReadUsage(ref Utf8JsonReader reader)
+    /// <summary>Reads a usage object; the reader stands on its start and is left on its end.</summary>
+    public static TokenUsage ReadUsage(ref Utf8JsonReader reader)
     {
         int input = 0, output = 0, cached = 0, reasoning = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
