@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Switchboard.Chat;
 using Switchboard.Execution;
+using Switchboard.Providers.OpenAI;
 using Switchboard.Usage;
 
 namespace Switchboard;
@@ -18,8 +19,9 @@ public sealed class SwitchboardClient(SwitchboardRuntime runtime)
         ChatResponse response;
         try
         {
-            response = await JsonSerializer.DeserializeAsync(result.Response.Body, ChatJsonContext.Default.ChatResponse, result.Token)
-                ?? throw UpstreamErrors.Malformed(result.Target, result.Attempts, "the body is empty");
+            using var body = new PooledBufferWriter(4096);
+            await body.ReadFromAsync(result.Response.Body, long.MaxValue, result.Token);
+            response = result.Target.Provider.Adapter!.ReadResponse(body.WrittenSpan);
         }
         catch (JsonException)
         {
@@ -39,14 +41,14 @@ public sealed class SwitchboardClient(SwitchboardRuntime runtime)
     {
         var result = await SendAsync(request with { Stream = true, StreamOptions = new StreamOptions { IncludeUsage = true } }, stream: true, cancellationToken);
         result.ClearDeadline();
-        return new ChatStream(result);
+        return new ChatStream(result, runtime.Time.GetUtcNow().ToUnixTimeSeconds());
     }
 
     private async Task<UpstreamResult> SendAsync(ChatRequest request, bool stream, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(request, ChatJsonContext.Default.ChatRequest);
         using var upstreamBody = new PooledBufferWriter(body.Length + 128);
-        var prepared = runtime.Prepare(body, upstreamBody);
+        var prepared = runtime.Prepare(OpenAIClientDialect.Instance, body, upstreamBody);
         var result = await runtime.Executor.SendAsync(prepared.Target, upstreamBody.WrittenMemory, stream, cancellationToken);
         if (result.Response.IsSuccess) return result;
         using (result) throw await UpstreamErrors.ReadAsync(result, result.Token);

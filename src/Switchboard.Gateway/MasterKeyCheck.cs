@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Switchboard.Providers.OpenAI;
 
 namespace Switchboard.Gateway;
 
@@ -20,7 +21,7 @@ internal sealed class MasterKeyCheck(byte[] masterKey)
         var message = Presented(context.Request) is null
             ? "This gateway needs a key: send Authorization: Bearer <key> with the gateway's master key."
             : "The key sent does not match this gateway's master key.";
-        await OpenAIErrors.WriteAsync(context,
+        await ErrorResponses.WriteAsync(context, OpenAIClientDialect.Instance,
             new SwitchboardException(ErrorCategory.Authentication, 401, message, code: "invalid_api_key"), RequestTiming.Start());
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
+using Switchboard.Providers.OpenAI;
 
 namespace Switchboard.Gateway;
 
@@ -43,7 +44,6 @@ public static class SwitchboardGateway
             kestrel.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
         });
         builder.Services.AddSingleton(runtime);
-        builder.Services.AddSingleton<ChatCompletionsEndpoint>();
         builder.Services.AddSingleton<ModelsEndpoint>();
 
         var app = builder.Build();
@@ -51,7 +51,7 @@ public static class SwitchboardGateway
         app.Use(LastResort);
         if (masterKey is not null) app.Use(MasterKeyCheck.For(masterKey).InvokeAsync);
 
-        var chat = app.Services.GetRequiredService<ChatCompletionsEndpoint>();
+        var chat = new ChatEndpoint(runtime, OpenAIClientDialect.Instance);
         var models = app.Services.GetRequiredService<ModelsEndpoint>();
         app.MapPost("/v1/chat/completions", chat.HandleAsync);
         app.MapPost("/chat/completions", chat.HandleAsync);
@@ -86,12 +86,12 @@ public static class SwitchboardGateway
             var error = e is BadHttpRequestException bad
                 ? new SwitchboardException(ErrorCategory.BadRequest, bad.StatusCode, "The request could not be read: " + bad.Message)
                 : new SwitchboardException(ErrorCategory.Unavailable, 500, "Switchboard failed unexpectedly on this request; the failure is logged.", code: "internal_error");
-            await OpenAIErrors.WriteAsync(context, error, RequestTiming.Start());
+            await ErrorResponses.WriteAsync(context, OpenAIClientDialect.Instance, error, RequestTiming.Start());
         }
     }
 
     private static Task NotFound(HttpContext context) =>
-        OpenAIErrors.WriteAsync(context, new SwitchboardException(ErrorCategory.NotFound, 404,
+        ErrorResponses.WriteAsync(context, OpenAIClientDialect.Instance, new SwitchboardException(ErrorCategory.NotFound, 404,
             $"No such endpoint: {context.Request.Method} {context.Request.Path}. Switchboard serves POST /v1/chat/completions, GET /v1/models, GET /health/live and GET /health/ready.",
             code: "unknown_url"), RequestTiming.Start());
 }

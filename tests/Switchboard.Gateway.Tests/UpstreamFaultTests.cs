@@ -138,7 +138,7 @@ public sealed class UpstreamFaultTests
         payloads[0].ShouldBe(good);
         var error = OpenAIError.Parse(payloads[1]);
         error.Code.ShouldBe("upstream_malformed");
-        error.Message.ShouldBe("OpenAI sent a malformed response for model gpt-4o-mini: the stream ended without its final data: [DONE] event.");
+        error.Message.ShouldBe("OpenAI sent a malformed response for model gpt-4o-mini: the stream ended without its final event.");
     }
 
     [Fact]

@@ -12,6 +12,7 @@ namespace Switchboard.Chat;
 [JsonSerializable(typeof(ChatUsage))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(List<ContentPart>))]
+[JsonSerializable(typeof(string))]
 public sealed partial class ChatJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Switchboard.Chat;
 using Switchboard.Providers;
 using Switchboard.Usage;
@@ -7,14 +7,19 @@ using Switchboard.Usage;
 namespace Switchboard.Execution;
 
 /// <summary>
-/// A streamed completion: read its chunks as they arrive; once read to the end, <see cref="Usage"/> and
-/// <see cref="Cost"/> hold what the provider reported.
+/// A streamed completion: read its chunks as they arrive, whatever the provider's dialect; once read to the
+/// end, <see cref="Usage"/> and <see cref="Cost"/> hold what the provider reported.
 /// </summary>
 public sealed class ChatStream : IAsyncDisposable
 {
     private readonly UpstreamResult _result;
+    private readonly long _created;
 
-    internal ChatStream(UpstreamResult result) => _result = result;
+    internal ChatStream(UpstreamResult result, long created)
+    {
+        _result = result;
+        _created = created;
+    }
 
     public ModelResolution Target => _result.Target;
 
@@ -27,44 +32,33 @@ public sealed class ChatStream : IAsyncDisposable
     /// <summary>The chunks as the provider sends them; a broken or malformed stream throws a <see cref="SwitchboardException"/>.</summary>
     public async IAsyncEnumerable<ChatChunk> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var reader = new StreamReader(_result.Response.Body);
-        while (true)
+        using var decoder = Target.Provider.Adapter!.CreateStreamDecoder();
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            string? line;
-            try
+            while (true)
             {
-                line = await reader.ReadLineAsync(cancellationToken);
-            }
-            catch (Exception e) when (e is IOException or HttpRequestException)
-            {
-                throw UpstreamErrors.Malformed(Target, Attempts, "the stream broke off before it ended");
-            }
-            if (line is null) throw UpstreamErrors.Malformed(Target, Attempts, "the stream ended without its final data: [DONE] event");
-            if (!line.StartsWith("data:", StringComparison.Ordinal)) continue;
-            var payload = line.AsSpan(5).Trim();
-            if (payload.SequenceEqual("[DONE]")) yield break;
-
-            ChatChunk chunk;
-            try
-            {
-                using var document = JsonDocument.Parse(payload.ToString());
-                if (document.RootElement.TryGetProperty("error", out var error))
+                int read;
+                try
                 {
-                    var message = error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m) ? m.GetString() : error.ToString();
-                    throw new SwitchboardException(ErrorCategory.Unavailable, 502, message ?? "the provider ended the stream with an error")
-                    {
-                        Attempts = Attempts,
-                        Provider = Target.Provider.Name,
-                    };
+                    read = await _result.Response.Body.ReadAsync(buffer, cancellationToken);
                 }
-                chunk = document.RootElement.Deserialize(ChatJsonContext.Default.ChatChunk)!;
+                catch (Exception e) when (e is IOException or HttpRequestException)
+                {
+                    throw UpstreamErrors.Malformed(Target, Attempts, "the stream broke off before it ended");
+                }
+                if (read == 0) break;
+                var collector = new ChunkCollector(_created);
+                decoder.Decode(buffer.AsSpan(0, read), collector);
+                Usage = decoder.Usage ?? Usage;
+                foreach (var chunk in collector.Chunks) yield return chunk;
+                if (decoder.Malformed is { } malformed) throw UpstreamErrors.Malformed(Target, Attempts, malformed);
             }
-            catch (JsonException)
-            {
-                throw UpstreamErrors.Malformed(Target, Attempts, "a stream event is not valid JSON");
-            }
-            if (chunk.Usage is { } usage) Usage = ChatUsageMapping.ToTokenUsage(usage);
-            yield return chunk;
+            if (!decoder.Completed) throw UpstreamErrors.Malformed(Target, Attempts, "the stream ended without its final event");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

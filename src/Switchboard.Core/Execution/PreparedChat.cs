@@ -3,5 +3,5 @@ using Switchboard.Providers;
 
 namespace Switchboard.Execution;
 
-/// <summary>A request ready to send: what it asked for, where it goes, and the parameters left out on the way.</summary>
-internal sealed record PreparedChat(ChatRequestEnvelope Envelope, ModelResolution Target, string? DroppedParameters);
+/// <summary>A request ready to send: what it asked for, where it goes, the parameters left out on the way, and whether it crosses dialects.</summary>
+internal sealed record PreparedChat(ChatRequestEnvelope Envelope, ModelResolution Target, string? DroppedParameters, bool Translated);

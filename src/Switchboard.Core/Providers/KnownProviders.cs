@@ -45,6 +45,7 @@ public static class KnownProviders
     public static readonly ProviderDescriptor Bedrock = new("bedrock", "AWS Bedrock", WireDialect.Bedrock, null, ["AWS_ACCESS_KEY_ID"], "AKIA...", "/model")
     {
         OtherVariables = [("AWS_SECRET_ACCESS_KEY", "..."), ("AWS_REGION", "us-east-1")],
+        OptionalVariables = ["AWS_SESSION_TOKEN"],
     };
 
     /// <summary>Ollama's OpenAI-compatible API under <c>/v1</c>; local, so no key.</summary>

@@ -42,6 +42,12 @@ public sealed class Provider : IDisposable
     /// <summary>Where the keys are read from, in order (<c>env:NAME</c> or <c>(inline)</c>, never a value); empty when none is needed.</summary>
     public IReadOnlyList<SecretReference> KeySources { get; }
 
+    /// <summary>
+    /// The values of the provider's other variables (<see cref="ProviderDescriptor.OtherVariables"/> and
+    /// <see cref="ProviderDescriptor.OptionalVariables"/>) that are set, such as AWS's secret and region. Secrets among them are never shown.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The variables a call needs that are not set.</summary>
     public IReadOnlyList<MissingSetting> Missing { get; }
 

@@ -26,6 +26,9 @@ public sealed record ProviderDescriptor(
     /// <summary>Variables needed besides the key (Azure's endpoint, AWS's secret and region).</summary>
     public IReadOnlyList<(string Variable, string Example)> OtherVariables { get; init; } = [];
 
+    /// <summary>Variables read when set but not needed (AWS's session token).</summary>
+    public IReadOnlyList<string> OptionalVariables { get; init; } = [];
+
     /// <summary>True when the provider needs a key at all.</summary>
     public bool NeedsKey => KeyVariables.Count > 0;
 }

@@ -71,10 +71,16 @@ public sealed class ProviderRegistry : IDisposable
         var baseUrl = entry.BaseUrl
             ?? (descriptor.BaseUrlVariable is { } urlVariable ? environment(urlVariable)?.Trim().TrimEnd('/') : null)
             ?? descriptor.DefaultBaseUrl;
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (variable, example) in descriptor.OtherVariables)
         {
-            var present = variable == descriptor.BaseUrlVariable ? !string.IsNullOrWhiteSpace(baseUrl) : !string.IsNullOrWhiteSpace(environment(variable));
-            if (!present) missing.Add(new MissingSetting(variable, example));
+            var value = variable == descriptor.BaseUrlVariable ? baseUrl : environment(variable)?.Trim();
+            if (string.IsNullOrWhiteSpace(value)) missing.Add(new MissingSetting(variable, example));
+            else settings[variable] = value;
+        }
+        foreach (var variable in descriptor.OptionalVariables)
+        {
+            if (environment(variable)?.Trim() is { Length: > 0 } value) settings[variable] = value;
         }
         if (baseUrl is null && descriptor == KnownProviders.Compatible)
             problems.Add($"providers.{entry.Name} is of type {KnownProviders.OpenAICompatible} and needs a base_url, such as http://127.0.0.1:8000/v1.");
@@ -90,11 +96,22 @@ public sealed class ProviderRegistry : IDisposable
             else if (reference.Variable is { } variable) missing.Add(new MissingSetting(variable, "..."));
         }
 
-        return new Provider(entry.Name, descriptor, uri, new CredentialPool(keys, time), sources, headers, AdapterFor(descriptor), missing, fromConfig, handlerFactory);
+        return new Provider(entry.Name, descriptor, uri, new CredentialPool(keys, time), sources, headers, AdapterFor(descriptor, entry), missing, fromConfig, handlerFactory)
+        {
+            Settings = settings,
+        };
     }
 
-    private static IChatAdapter? AdapterFor(ProviderDescriptor descriptor) =>
-        descriptor.Dialect == WireDialect.OpenAI && descriptor != KnownProviders.Azure ? OpenAICompatibleAdapter.Instance : null;
+    /// <summary>The adapter that speaks the provider's API; null where Switchboard cannot call it yet.</summary>
+    private static IChatAdapter? AdapterFor(ProviderDescriptor descriptor, ProviderOptions entry) => descriptor.Name switch
+    {
+        "anthropic" => null,
+        "google" => null,
+        "bedrock" => null,
+        "azure" => null,
+        _ when descriptor.Dialect == WireDialect.OpenAI => OpenAICompatibleAdapter.Instance,
+        _ => null,
+    };
 
     private static IEnumerable<string> SplitKeys(string value) =>
         value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

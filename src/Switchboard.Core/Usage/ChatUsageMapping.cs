@@ -10,4 +10,13 @@ public static class ChatUsageMapping
         usage.CompletionTokens,
         CachedInput: usage.PromptTokensDetails?.CachedTokens ?? 0,
         Reasoning: usage.CompletionTokensDetails?.ReasoningTokens ?? 0);
+
+    public static ChatUsage FromTokenUsage(TokenUsage usage) => new()
+    {
+        PromptTokens = usage.Input,
+        CompletionTokens = usage.Output,
+        TotalTokens = usage.Total,
+        PromptTokensDetails = new PromptTokensDetails { CachedTokens = usage.CachedInput },
+        CompletionTokensDetails = new CompletionTokensDetails { ReasoningTokens = usage.Reasoning },
+    };
 }
