@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Headers;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Configuration;
+using Switchboard.Gateway;
+
+namespace Switchboard.Benchmarks;
+
+/// <summary>
+/// End to end in one process over loopback: the real gateway (Kestrel, endpoint, runtime, executor, pooled
+/// upstream connection) in front of <see cref="TinyUpstream"/>, against the same request sent straight to
+/// the tiny upstream. <c>Gateway - Direct</c> is the latency and the allocation (client, gateway and
+/// upstream all count: <see cref="MemoryDiagnoser"/> measures the whole process) that the gateway adds.
+/// </summary>
+[MemoryDiagnoser]
+public class GatewayBenchmarks : IDisposable
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    private TinyUpstream _upstream = null!;
+    private WebApplication _gateway = null!;
+    private HttpClient _client = null!;
+    private Uri _direct = null!;
+    private Uri _throughGateway = null!;
+    private readonly byte[] _body = Payloads.ChatRequest();
+    private readonly byte[] _streamBody = Payloads.ChatRequest(stream: true);
+    private readonly byte[] _sink = new byte[16 * 1024];
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _upstream = await TinyUpstream.StartAsync();
+        var environment = Payloads.Environment(_upstream.Origin + "/v1");
+        var options = ConfigLoader.Parse("", "bench.yaml", environment);
+        _gateway = SwitchboardGateway.Build(options, new GatewayHostOptions { Port = 0, ConsoleLogging = false, Environment = environment });
+        await _gateway.StartAsync();
+        var gatewayOrigin = _gateway.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single().TrimEnd('/');
+
+        _direct = new Uri(_upstream.Origin + "/v1/chat/completions");
+        _throughGateway = new Uri(gatewayOrigin + "/v1/chat/completions");
+        // One client, one pool, kept warm across calls, as an SDK keeps its HttpClient. No proxy: the
+        // machine's proxy variables must not put a third hop in the way.
+        _client = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false, AutomaticDecompression = DecompressionMethods.None });
+
+        using var checkRequest = Request(_throughGateway, _body);
+        using var check = await _client.SendAsync(checkRequest);
+        if (check.StatusCode != HttpStatusCode.OK || !check.Headers.TryGetValues("x-switchboard-provider", out var provider) || provider.Single() != "openai")
+            throw new InvalidOperationException($"the gateway answered {(int)check.StatusCode}: {await check.Content.ReadAsStringAsync()}");
+        Console.WriteLine($"// gateway {gatewayOrigin} -> upstream {_upstream.Origin}; x-switchboard-overhead-ms on a cold call: {check.Headers.GetValues("x-switchboard-overhead-ms").Single()}");
+        var streamed = await ReadAllAsync(_throughGateway, _streamBody);
+        if (streamed < 4000) throw new InvalidOperationException($"the gateway's stream had only {streamed} bytes");
+    }
+
+    [GlobalCleanup]
+    public void Dispose()
+    {
+        _client?.Dispose();
+        _gateway?.StopAsync().GetAwaiter().GetResult();
+        (_gateway as IDisposable)?.Dispose();
+        _upstream?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        GC.SuppressFinalize(this);
+    }
+
+    [Benchmark(Baseline = true)]
+    public Task<int> DirectNonStreamed() => ReadAllAsync(_direct, _body);
+
+    [Benchmark]
+    public Task<int> GatewayNonStreamed() => ReadAllAsync(_throughGateway, _body);
+
+    /// <summary>20 chunks and <c>data: [DONE]</c>, each flushed on its own by the upstream.</summary>
+    [Benchmark]
+    public Task<int> DirectStreamed() => ReadAllAsync(_direct, _streamBody);
+
+    [Benchmark]
+    public Task<int> GatewayStreamed() => ReadAllAsync(_throughGateway, _streamBody);
+
+    private async Task<int> ReadAllAsync(Uri url, byte[] body)
+    {
+        using var request = Request(url, body);
+        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}");
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        var total = 0;
+        int read;
+        while ((read = await stream.ReadAsync(_sink)) > 0) total += read;
+        return total;
+    }
+
+    private static HttpRequestMessage Request(Uri url, byte[] body) =>
+        new(HttpMethod.Post, url) { Content = new ByteArrayContent(body) { Headers = { ContentType = Json } } };
+}
