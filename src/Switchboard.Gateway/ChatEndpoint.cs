@@ -89,6 +89,9 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
             else
             {
                 var response = result.Target.Provider.Adapter!.ReadResponse(answer.WrittenSpan);
+                // Some providers send no timestamp or model name; the client's dialect wants both.
+                if (response.Created == 0) response = response with { Created = runtime.Time.GetUtcNow().ToUnixTimeSeconds() };
+                if (response.Model.Length == 0) response = response with { Model = result.Target.Model };
                 usage = response.Usage is { } u ? ChatUsageMapping.ToTokenUsage(u) : null;
                 dialect.WriteResponse(response, translated);
             }
@@ -120,9 +123,10 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
         if (!await PumpAsync(context, result, (bytes, output) =>
             {
                 relay.Relay(bytes.Span, output);
-                return (relay.Forwarded, relay.Malformed);
+                return (relay.Forwarded, relay.ErrorForwarded ? null : relay.Malformed);
             })) return;
-        if (!relay.Done) await EndStreamAsync(context, result, relay.Forwarded, "the stream ended without its final event");
+        // The provider's own error event has told the client; a second from the gateway would only repeat it.
+        if (!relay.Done && !relay.ErrorForwarded) await EndStreamAsync(context, result, relay.Forwarded, "the stream ended without its final event");
     }
 
     /// <summary>Decodes the provider's stream into canonical events and encodes them in the client's dialect as they come.</summary>

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Switchboard.Providers.OpenAI;
 
 namespace Switchboard.Gateway;
 
@@ -21,7 +20,7 @@ internal sealed class MasterKeyCheck(byte[] masterKey)
         var message = Presented(context.Request) is null
             ? "This gateway needs a key: send Authorization: Bearer <key> with the gateway's master key."
             : "The key sent does not match this gateway's master key.";
-        await ErrorResponses.WriteAsync(context, OpenAIClientDialect.Instance,
+        await ErrorResponses.WriteAsync(context, SwitchboardGateway.DialectOf(context),
             new SwitchboardException(ErrorCategory.Authentication, 401, message, code: "invalid_api_key"), RequestTiming.Start());
     }
 

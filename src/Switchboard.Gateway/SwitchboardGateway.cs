@@ -5,6 +5,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
+using Switchboard.Chat;
+using Switchboard.Execution;
+using Switchboard.Providers.Anthropic;
 using Switchboard.Providers.OpenAI;
 
 namespace Switchboard.Gateway;
@@ -52,9 +55,12 @@ public static class SwitchboardGateway
         if (masterKey is not null) app.Use(MasterKeyCheck.For(masterKey).InvokeAsync);
 
         var chat = new ChatEndpoint(runtime, OpenAIClientDialect.Instance);
+        var messages = new ChatEndpoint(runtime, AnthropicClientDialect.Instance);
         var models = app.Services.GetRequiredService<ModelsEndpoint>();
         app.MapPost("/v1/chat/completions", chat.HandleAsync);
         app.MapPost("/chat/completions", chat.HandleAsync);
+        app.MapPost("/v1/messages", messages.HandleAsync);
+        app.MapPost("/v1/messages/count_tokens", context => CountTokensAsync(context, runtime));
         app.MapGet("/v1/models", models.HandleAsync);
         app.MapGet("/models", models.HandleAsync);
         HealthEndpoints.Map(app, runtime);
@@ -86,12 +92,33 @@ public static class SwitchboardGateway
             var error = e is BadHttpRequestException bad
                 ? new SwitchboardException(ErrorCategory.BadRequest, bad.StatusCode, "The request could not be read: " + bad.Message)
                 : new SwitchboardException(ErrorCategory.Unavailable, 500, "Switchboard failed unexpectedly on this request; the failure is logged.", code: "internal_error");
-            await ErrorResponses.WriteAsync(context, OpenAIClientDialect.Instance, error, RequestTiming.Start());
+            await ErrorResponses.WriteAsync(context, DialectOf(context), error, RequestTiming.Start());
+        }
+    }
+
+    /// <summary>The dialect a request's path speaks, so even errors outside the endpoints come in the shape its client reads.</summary>
+    internal static IClientDialect DialectOf(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/v1/messages") ? AnthropicClientDialect.Instance : OpenAIClientDialect.Instance;
+
+    /// <summary><c>POST /v1/messages/count_tokens</c>: an estimate, since no provider is called to count.</summary>
+    private static async Task CountTokensAsync(HttpContext context, SwitchboardRuntime runtime)
+    {
+        try
+        {
+            using var body = await RequestBody.ReadAsync(context, runtime.Options.Server.MaxRequestBodyBytes);
+            using var answer = new PooledBufferWriter(64);
+            AnthropicClientDialect.CountTokens(body.WrittenSpan, answer);
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.WriteAsync(answer.WrittenMemory, context.RequestAborted);
+        }
+        catch (SwitchboardException error)
+        {
+            await ErrorResponses.WriteAsync(context, AnthropicClientDialect.Instance, error, RequestTiming.Start());
         }
     }
 
     private static Task NotFound(HttpContext context) =>
-        ErrorResponses.WriteAsync(context, OpenAIClientDialect.Instance, new SwitchboardException(ErrorCategory.NotFound, 404,
-            $"No such endpoint: {context.Request.Method} {context.Request.Path}. Switchboard serves POST /v1/chat/completions, GET /v1/models, GET /health/live and GET /health/ready.",
+        ErrorResponses.WriteAsync(context, DialectOf(context), new SwitchboardException(ErrorCategory.NotFound, 404,
+            $"No such endpoint: {context.Request.Method} {context.Request.Path}. Switchboard serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /health/live and GET /health/ready.",
             code: "unknown_url"), RequestTiming.Start());
 }

@@ -180,7 +180,8 @@ internal sealed class FakeUpstreamHost : IAsyncDisposable
                 }
 
                 var body = fault.Body is null ? _dialect.ErrorBody(fault, request) : Encoding.UTF8.GetBytes(fault.Body);
-                await WriteBufferedAsync(context, new UpstreamResponse.Buffered(fault.StatusCode, "application/json", body), cancellationToken).ConfigureAwait(false);
+                var errorResponse = new UpstreamResponse.Buffered(fault.StatusCode, "application/json", body, _dialect.ErrorHeaders(fault, request));
+                await WriteBufferedAsync(context, errorResponse, cancellationToken).ConfigureAwait(false);
                 return;
         }
 
@@ -227,6 +228,11 @@ internal sealed class FakeUpstreamHost : IAsyncDisposable
         context.Response.StatusCode = response.StatusCode;
         context.Response.ContentType = response.ContentType;
         context.Response.ContentLength = response.Body.Length;
+        foreach (var (name, value) in response.Headers ?? [])
+        {
+            context.Response.Headers.Append(name, value);
+        }
+
         await context.Response.Body.WriteAsync(response.Body, cancellationToken).ConfigureAwait(false);
     }
 

@@ -12,6 +12,12 @@ internal interface IUpstreamDialect
     /// <summary>The JSON error body for a <see cref="UpstreamFaultKind.Status"/> or <see cref="UpstreamFaultKind.ContextLengthExceeded"/> fault.</summary>
     ReadOnlyMemory<byte> ErrorBody(UpstreamFault fault, RecordedRequest request);
 
+    /// <summary>
+    /// Headers sent with the error body of a <see cref="UpstreamFaultKind.Status"/> or <see cref="UpstreamFaultKind.ContextLengthExceeded"/>
+    /// fault, for providers that name the error outside the body (AWS's <c>x-amzn-ErrorType</c>); none by default.
+    /// </summary>
+    IReadOnlyList<KeyValuePair<string, string>> ErrorHeaders(UpstreamFault fault, RecordedRequest request) => [];
+
     /// <summary>A body sent with a JSON content type that does not parse.</summary>
     ReadOnlyMemory<byte> InvalidJsonBody { get; }
 

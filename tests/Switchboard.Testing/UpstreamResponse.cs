@@ -12,7 +12,11 @@ internal abstract record UpstreamResponse
     }
 
     /// <summary>A whole response sent at once.</summary>
-    public sealed record Buffered(int StatusCode, string ContentType, ReadOnlyMemory<byte> Body) : UpstreamResponse;
+    /// <param name="StatusCode">The HTTP status.</param>
+    /// <param name="ContentType">The body's media type.</param>
+    /// <param name="Body">The whole body.</param>
+    /// <param name="Headers">Response headers besides the content type, such as AWS's <c>x-amzn-ErrorType</c>; none when null.</param>
+    public sealed record Buffered(int StatusCode, string ContentType, ReadOnlyMemory<byte> Body, IReadOnlyList<KeyValuePair<string, string>>? Headers = null) : UpstreamResponse;
 
     /// <summary>
     /// A 200 response sent one chunk at a time, each flushed as it is written.

@@ -42,6 +42,19 @@ internal static class ParameterPolicy
             }
         }
 
+        // A model listed without "reasoning" rejects a reasoning effort (as OpenAI's gpt-4o does).
+        if (model.Capabilities.Count > 0 && !model.Has(ModelCapabilities.Reasoning) && envelope.IndexOf(body, "reasoning_effort"u8) >= 0)
+        {
+            if (!(model.DropUnsupported ?? dropUnsupported))
+            {
+                throw SwitchboardException.BadRequest(
+                    $"Model {target.Model} does not accept 'reasoning_effort'. Remove it from the request, or set drop_unsupported: true in switchboard.yaml to have Switchboard drop it.",
+                    "reasoning_effort", "unsupported_parameter");
+            }
+            (edits ??= new RequestBodyEdits(target.EncodedModel)).Removed.Add("reasoning_effort");
+            dropped = dropped is null ? "reasoning_effort" : dropped + ",reasoning_effort";
+        }
+
         if (model.Has(ModelCapabilities.Reasoning) && target.Provider.Descriptor.Name is "openai" or "azure"
             && envelope.IndexOf(body, "max_tokens"u8) >= 0)
         {

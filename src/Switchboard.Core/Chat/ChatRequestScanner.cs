@@ -138,7 +138,7 @@ internal static class ChatRequestScanner
                 if (reader.ValueTextEquals("role"u8))
                 {
                     reader.Read();
-                    if (reader.TokenType != JsonTokenType.String || !ChatRoles.IsKnown(reader.GetString()!))
+                    if (reader.TokenType != JsonTokenType.String || !ChatRoles.IsKnown(reader.ValueSpan))
                         throw SwitchboardException.BadRequest(
                             $"messages[{count}].role must be one of \"system\", \"developer\", \"user\", \"assistant\", \"tool\".", $"messages[{count}].role");
                     sawRole = true;
@@ -213,10 +213,10 @@ internal static class ChatRequestScanner
         name.SequenceEqual("max_tokens"u8) || name.SequenceEqual("max_completion_tokens"u8)
         || name.SequenceEqual("n"u8) || name.SequenceEqual("seed"u8) || name.SequenceEqual("top_logprobs"u8);
 
-    private static SwitchboardException WrongType(string field, string expected, JsonTokenType actual) =>
+    internal static SwitchboardException WrongType(string field, string expected, JsonTokenType actual) =>
         SwitchboardException.BadRequest($"'{field}' must be {expected}, not {Kind(actual)}.", field);
 
-    private static string Kind(JsonTokenType token) => token switch
+    internal static string Kind(JsonTokenType token) => token switch
     {
         JsonTokenType.String => "a string",
         JsonTokenType.Number => "a number",
@@ -229,7 +229,7 @@ internal static class ChatRequestScanner
 
     private static string Utf8(ReadOnlySpan<byte> name) => System.Text.Encoding.UTF8.GetString(name);
 
-    private static string Describe(JsonException e)
+    internal static string Describe(JsonException e)
     {
         // Utf8JsonReader's messages name the line and byte, which is what a client needs to find the mistake.
         var message = e.Message;

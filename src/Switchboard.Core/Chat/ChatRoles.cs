@@ -10,6 +10,8 @@ public static class ChatRoles
     public const string Tool = "tool";
     public const string Function = "function";
 
-    internal static bool IsKnown(string role) =>
-        role is System or Developer or User or Assistant or Tool or Function;
+    /// <summary>Whether a role as written on the wire (UTF-8, unescaped) is one of these; no string is made per message.</summary>
+    internal static bool IsKnown(ReadOnlySpan<byte> role) =>
+        role.SequenceEqual("user"u8) || role.SequenceEqual("assistant"u8) || role.SequenceEqual("system"u8)
+        || role.SequenceEqual("tool"u8) || role.SequenceEqual("developer"u8) || role.SequenceEqual("function"u8);
 }

@@ -18,6 +18,9 @@ internal interface IStreamRelay : IDisposable
     /// <summary>Set when an event was malformed: the stream is broken from there on.</summary>
     string? Malformed { get; }
 
+    /// <summary>True when the provider's own error event reached the client: it needs no second one from the gateway.</summary>
+    bool ErrorForwarded { get; }
+
     /// <summary>Bytes forwarded to the client so far.</summary>
     long Forwarded { get; }
 

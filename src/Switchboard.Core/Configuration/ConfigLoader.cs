@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Switchboard.Providers;
+using Switchboard.Providers.Command;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -16,7 +17,17 @@ public static class ConfigLoader
 
     private static readonly string[] TopLevel = ["server", "providers", "models", "aliases", "drop_unsupported", "resilience"];
     private static readonly string[] ServerKeys = ["host", "port", "master_key", "max_request_body"];
-    private static readonly string[] ProviderKeys = ["type", "base_url", "api_key", "headers"];
+    private static readonly string[] ProviderKeys = ["type", "base_url", "api_key", "headers", "api_version", "api", "command", "timeout", "output"];
+
+    /// <summary>The keys that belong to one kind of provider only, and that kind.</summary>
+    private static readonly (string Key, string Type)[] KindKeys =
+    [
+        ("api_version", "azure"), ("api", "ollama"),
+        ("command", KnownProviders.CommandType), ("timeout", KnownProviders.CommandType), ("output", KnownProviders.CommandType),
+    ];
+
+    /// <summary>What a command provider has no use for: it runs a local program, it calls no URL.</summary>
+    private static readonly string[] NotForCommands = ["base_url", "api_key", "headers"];
     private static readonly string[] ModelKeys =
     [
         "name", "provider", "input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "cache_write_per_mtok",
@@ -136,16 +147,104 @@ public static class ConfigLoader
                 }
             }
 
-            providers.Add(new ProviderOptions
+            var kind = KnownProviders.Find(type ?? name)?.Name;
+            var provider = new ProviderOptions
             {
                 Name = name,
                 Type = type,
                 BaseUrl = baseUrl?.TrimEnd('/'),
                 ApiKeys = entry.Strings("api_key")?.Select(SecretReference.Parse).ToList() ?? [],
                 Headers = headers,
-            });
+                ApiVersion = ReadApiVersion(entry),
+                Api = OneOf(entry, "api", "openai", "native"),
+                Command = ReadCommand(entry),
+                Timeout = ReadTimeout(entry),
+                Output = OneOf(entry, "output", "stdout", "file"),
+            };
+            CheckKindKeys(entry, node, provider, kind);
+            providers.Add(provider);
         }
         return providers;
+    }
+
+    /// <summary>A key of one kind of provider on another is a mistake worth naming, not something to ignore.</summary>
+    private static void CheckKindKeys(YamlMap entry, YamlMappingNode node, ProviderOptions provider, string? kind)
+    {
+        if (kind is null) return;
+        var name = provider.Name;
+        foreach (var (key, type) in KindKeys)
+        {
+            if (kind != type && entry.Node(key) is { } value)
+                entry.Problem(value, $"providers.{name}.{key} applies only to providers of type {type}; {name} is of type {kind}.");
+        }
+        if (kind != KnownProviders.CommandType) return;
+        foreach (var key in NotForCommands)
+        {
+            if (entry.Node(key) is { } value)
+                entry.Problem(value, $"providers.{name}.{key} does not apply to type command: it runs a local program, set by command: [program, arg, ...].");
+        }
+        if (entry.Node("command") is null)
+            entry.Problem(node, $"providers.{name} is of type command and needs a command, such as command: [claude, -p, \"{{prompt}}\", --model, \"{{model}}\"].");
+        else if (provider is { Output: "file", Command: { } command } && !command.Any(a => a.Contains(CommandPlaceholders.OutputFile, StringComparison.Ordinal)))
+            entry.Problem(entry.Node("output")!, $"providers.{name}.output is file, so the command must write its answer to {CommandPlaceholders.OutputFile}: put {CommandPlaceholders.OutputFile} among its arguments.");
+    }
+
+    private static string? OneOf(YamlMap entry, string key, params string[] allowed)
+    {
+        var value = entry.String(key);
+        if (value is null || allowed.Contains(value, StringComparer.Ordinal)) return value;
+        entry.Problem(entry.Node(key)!, $"{entry.Join(key)} must be one of {string.Join(", ", allowed)}, not '{value}'.");
+        return null;
+    }
+
+    private static string? ReadApiVersion(YamlMap entry)
+    {
+        var version = entry.String("api_version");
+        if (version is null) return null;
+        // Dated versions (2024-10-21, 2025-04-01-preview) or Azure's versionless v1; anything else is a typo that would 404.
+        if (version == "v1" || System.Text.RegularExpressions.Regex.IsMatch(version, @"^\d{4}-\d{2}-\d{2}(-preview)?$")) return version;
+        entry.Problem(entry.Node("api_version")!, $"{entry.Join("api_version")} must be a dated Azure OpenAI API version such as 2024-10-21 (or 2025-04-01-preview), or v1, not '{version}'.");
+        return null;
+    }
+
+    /// <summary>
+    /// The program and its arguments as a list: each item is one argument, never split by a shell, so a prompt with
+    /// spaces or quotes reaches the program as it is.
+    /// </summary>
+    private static IReadOnlyList<string>? ReadCommand(YamlMap entry)
+    {
+        var node = entry.Node("command");
+        if (node is null) return null;
+        var example = $"[claude, -p, \"{CommandPlaceholders.Prompt}\", --model, \"{CommandPlaceholders.Model}\"]";
+        if (node is not YamlSequenceNode list || list.Children.Count == 0 || !list.Children.All(c => c is YamlScalarNode))
+        {
+            var why = node is YamlScalarNode ? "; a single string is not split into arguments, since no shell is involved" : "";
+            entry.Problem(node, $"{entry.Join("command")} must be a list of the program and its arguments, such as {example}{why}.");
+            return null;
+        }
+        var items = list.Children.Select(c => ((YamlScalarNode)c).Value ?? "").ToList();
+        if (string.IsNullOrWhiteSpace(items[0]))
+        {
+            entry.Problem(list.Children[0], $"{entry.Join("command")} starts with the program to run, such as {example}; the first item is empty.");
+            return null;
+        }
+        for (var i = 0; i < items.Count; i++)
+        {
+            foreach (var unknown in CommandPlaceholders.Unknown(items[i]))
+                entry.Problem(list.Children[i], $"{entry.Join("command")}[{i}] has the placeholder {unknown}, which is not one of: {string.Join(", ", CommandPlaceholders.All)}.");
+        }
+        return items;
+    }
+
+    private static TimeSpan? ReadTimeout(YamlMap entry)
+    {
+        var timeout = entry.Duration("timeout");
+        if (timeout is { } value && value <= TimeSpan.Zero)
+        {
+            entry.Problem(entry.Node("timeout")!, $"{entry.Join("timeout")} must be longer than 0, such as 120s or 10m.");
+            return null;
+        }
+        return timeout;
     }
 
     private static List<ModelOptions> ReadModels(YamlMap root, ConfigProblems problems)

@@ -61,7 +61,9 @@ public static class UpstreamErrors
             var error = root.TryGetProperty("error", out var nested) ? nested : root;
             if (error.ValueKind == JsonValueKind.String) return (error.GetString(), null, null);
             if (error.ValueKind != JsonValueKind.Object) return (null, null, null);
-            return (Text(error, "message"), Text(error, "code") ?? Text(error, "type"), Text(error, "param"));
+            // Google's code is the HTTP status again; its status ("RESOURCE_EXHAUSTED") says more.
+            var code = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            return (Text(error, "message"), code ?? Text(error, "status") ?? Text(error, "type") ?? Text(error, "code"), Text(error, "param"));
         }
         catch (JsonException)
         {

@@ -5,6 +5,9 @@ public static class KnownProviders
 {
     public const string OpenAICompatible = "openai-compatible";
 
+    /// <summary>The type of a provider that runs a local program (<c>type: command</c>).</summary>
+    public const string CommandType = "command";
+
     public static readonly ProviderDescriptor OpenAI = new("openai", "OpenAI", WireDialect.OpenAI, "https://api.openai.com/v1", ["OPENAI_API_KEY"], "sk-...")
     {
         BaseUrlVariable = "OPENAI_BASE_URL",
@@ -42,7 +45,8 @@ public static class KnownProviders
         OtherVariables = [("AZURE_OPENAI_ENDPOINT", "https://YOUR-RESOURCE.openai.azure.com")],
     };
 
-    public static readonly ProviderDescriptor Bedrock = new("bedrock", "AWS Bedrock", WireDialect.Bedrock, null, ["AWS_ACCESS_KEY_ID"], "AKIA...", "/model")
+    /// <summary>AWS Bedrock; its endpoint is per region, filled in from <c>AWS_REGION</c>.</summary>
+    public static readonly ProviderDescriptor Bedrock = new("bedrock", "AWS Bedrock", WireDialect.Bedrock, "https://bedrock-runtime.{AWS_REGION}.amazonaws.com", ["AWS_ACCESS_KEY_ID"], "AKIA...", "/model")
     {
         OtherVariables = [("AWS_SECRET_ACCESS_KEY", "..."), ("AWS_REGION", "us-east-1")],
         OptionalVariables = ["AWS_SESSION_TOKEN"],
@@ -54,12 +58,18 @@ public static class KnownProviders
     /// <summary>Any server that speaks OpenAI's chat completions (vLLM, LM Studio, ...); its base URL comes from config.</summary>
     public static readonly ProviderDescriptor Compatible = new(OpenAICompatible, "OpenAI-compatible server", WireDialect.OpenAI, null, [], "");
 
+    /// <summary>
+    /// A local program run from the config's <c>command</c> template, such as a vendor's CLI; no key and no base URL.
+    /// Known only as a type: without a template there is nothing to run, so it is never enabled by default.
+    /// </summary>
+    public static readonly ProviderDescriptor Command = new(CommandType, "Command provider", WireDialect.Command, null, [], "", "");
+
     /// <summary>Every provider known by name, in the order they are listed to users.</summary>
     public static readonly IReadOnlyList<ProviderDescriptor> All =
         [OpenAI, Anthropic, Google, Azure, Bedrock, OpenRouter, Groq, Together, DeepSeek, XAI, Mistral, Fireworks, Perplexity, Ollama];
 
     /// <summary>What a config entry's <c>type:</c> may say.</summary>
-    public static readonly IReadOnlyList<string> Types = [.. All.Select(p => p.Name), OpenAICompatible];
+    public static readonly IReadOnlyList<string> Types = [.. All.Select(p => p.Name), OpenAICompatible, CommandType];
 
     /// <summary>
     /// How a bare model name is placed when the catalog does not know it. Checked in order; the first
@@ -83,6 +93,9 @@ public static class KnownProviders
         ("pixtral-", Mistral),
     ];
 
+    // An array, so matching a name walks it without an enumerator.
+    private static readonly (string Prefix, ProviderDescriptor Provider)[] Patterns = [.. NamePatterns];
+
     /// <summary>The known provider with this name or prefix (<c>gemini</c> finds Google), or null.</summary>
     public static ProviderDescriptor? Find(string name)
     {
@@ -94,13 +107,14 @@ public static class KnownProviders
                 if (string.Equals(prefix, name, StringComparison.OrdinalIgnoreCase)) return provider;
             }
         }
+        if (string.Equals(name, CommandType, StringComparison.OrdinalIgnoreCase)) return Command;
         return string.Equals(name, OpenAICompatible, StringComparison.OrdinalIgnoreCase) ? Compatible : null;
     }
 
     /// <summary>The provider a bare model name's pattern points to, or null.</summary>
     public static ProviderDescriptor? MatchPattern(string model)
     {
-        foreach (var (prefix, provider) in NamePatterns)
+        foreach (var (prefix, provider) in Patterns)
         {
             if (model.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return provider;
         }

@@ -17,6 +17,7 @@ public sealed class ModelResolver
     private readonly ProviderRegistry _providers;
     private readonly ModelCatalog _catalog;
     private readonly IReadOnlyDictionary<string, string> _aliases;
+    private readonly string _providerList;
     private readonly ConcurrentDictionary<string, ModelResolution> _resolved = new(StringComparer.Ordinal);
 
     public ModelResolver(ProviderRegistry providers, ModelCatalog catalog, IReadOnlyDictionary<string, string> aliases)
@@ -24,6 +25,7 @@ public sealed class ModelResolver
         _providers = providers;
         _catalog = catalog;
         _aliases = aliases;
+        _providerList = string.Join(", ", providers.All.Select(p => p.Name));
         foreach (var alias in aliases.Keys) FollowAliases(alias);
     }
 
@@ -54,10 +56,9 @@ public sealed class ModelResolver
         if (KnownProviders.MatchPattern(name) is { } descriptor && _providers.Find(descriptor.Name) is { } patterned)
             return new ModelResolution(requested, patterned, name, via + "pattern", _catalog.Find(patterned, name));
 
-        var providers = string.Join(", ", _providers.All.Select(p => p.Name));
         throw new SwitchboardException(ErrorCategory.NotFound, 404,
             $"Unknown model '{requested}'. Write it as provider/model, for example openai/gpt-4o-mini or openrouter/anthropic/claude-sonnet-4. " +
-            $"Providers: {providers}. Or add it to models: or aliases: in {ConfigLoader.DefaultFileName}.",
+            $"Providers: {_providerList}. Or add it to models: or aliases: in {ConfigLoader.DefaultFileName}.",
             "model", "model_not_found");
     }
 

@@ -74,14 +74,7 @@ public sealed class Provider : IDisposable
     /// <summary>Fails before any call when a key or setting is missing, naming the model, the variable and the fix.</summary>
     public void EnsureCallable(string model)
     {
-        if (Missing.Count > 0)
-        {
-            var message = "Missing " + string.Join(" Also missing ", Missing.Select(m => m.Describe(model)));
-            throw new SwitchboardException(ErrorCategory.Authentication, 401, message, code: "missing_api_key")
-            {
-                Provider = Name,
-            };
-        }
+        if (Missing.Count > 0) throw MissingError(model);
         if (Adapter is null)
         {
             throw new SwitchboardException(ErrorCategory.BadRequest, 501,
@@ -92,6 +85,12 @@ public sealed class Provider : IDisposable
             };
         }
     }
+
+    private SwitchboardException MissingError(string model) =>
+        new(ErrorCategory.Authentication, 401, "Missing " + string.Join(" Also missing ", Missing.Select(m => m.Describe(model))), code: "missing_api_key")
+        {
+            Provider = Name,
+        };
 
     public void Dispose()
     {

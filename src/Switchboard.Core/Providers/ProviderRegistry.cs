@@ -82,6 +82,12 @@ public sealed class ProviderRegistry : IDisposable
         {
             if (environment(variable)?.Trim() is { Length: > 0 } value) settings[variable] = value;
         }
+        // A default base URL may name a setting, as Bedrock's names its region; unfilled, it is no URL at all.
+        if (baseUrl is not null && baseUrl.Contains('{', StringComparison.Ordinal))
+        {
+            foreach (var (variable, value) in settings) baseUrl = baseUrl.Replace("{" + variable + "}", value, StringComparison.Ordinal);
+            if (baseUrl.Contains('{', StringComparison.Ordinal)) baseUrl = null;
+        }
         if (baseUrl is null && descriptor == KnownProviders.Compatible)
             problems.Add($"providers.{entry.Name} is of type {KnownProviders.OpenAICompatible} and needs a base_url, such as http://127.0.0.1:8000/v1.");
 
@@ -105,10 +111,12 @@ public sealed class ProviderRegistry : IDisposable
     /// <summary>The adapter that speaks the provider's API; null where Switchboard cannot call it yet.</summary>
     private static IChatAdapter? AdapterFor(ProviderDescriptor descriptor, ProviderOptions entry) => descriptor.Name switch
     {
-        "anthropic" => null,
-        "google" => null,
-        "bedrock" => null,
-        "azure" => null,
+        "anthropic" => Anthropic.AnthropicAdapter.Instance,
+        "google" => Gemini.GeminiAdapter.Instance,
+        "bedrock" => Bedrock.BedrockAdapter.Instance,
+        "azure" => new Azure.AzureOpenAIAdapter(entry.ApiVersion),
+        "ollama" when entry.Api == "native" => Ollama.OllamaAdapter.Instance,
+        KnownProviders.CommandType => new Command.CommandAdapter(entry),
         _ when descriptor.Dialect == WireDialect.OpenAI => OpenAICompatibleAdapter.Instance,
         _ => null,
     };

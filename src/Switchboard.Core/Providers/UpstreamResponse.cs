@@ -6,10 +6,23 @@ namespace Switchboard.Providers;
 public sealed class UpstreamResponse : IDisposable
 {
     private readonly HttpResponseMessage _message;
+    private readonly string? _localContentType;
 
     public UpstreamResponse(HttpResponseMessage message, Stream body)
     {
         _message = message;
+        Body = body;
+    }
+
+    /// <summary>
+    /// An answer that did not come over HTTP, such as a local program's output: its outcome as an HTTP status
+    /// (so errors are read and classified like any provider's) and its body.
+    /// </summary>
+    public UpstreamResponse(int statusCode, Stream body, string contentType)
+    {
+        // A headerless message keeps StatusCode, IsSuccess and Headers working the same for both kinds.
+        _message = new HttpResponseMessage((System.Net.HttpStatusCode)statusCode);
+        _localContentType = contentType;
         Body = body;
     }
 
@@ -19,12 +32,12 @@ public sealed class UpstreamResponse : IDisposable
 
     public Stream Body { get; }
 
-    public string? ContentType => _message.Content.Headers.ContentType?.MediaType;
+    public string? ContentType => _localContentType ?? _message.Content.Headers.ContentType?.MediaType;
 
-    public long? ContentLength => _message.Content.Headers.ContentLength;
+    public long? ContentLength => _localContentType is null ? _message.Content.Headers.ContentLength : null;
 
     /// <summary>The provider's request id, useful when talking to its support.</summary>
-    public string? RequestId => Header("x-request-id") ?? Header("request-id");
+    public string? RequestId => Header("x-request-id") ?? Header("request-id") ?? Header("x-amzn-RequestId");
 
     /// <summary>How long the provider asks us to wait, from <c>Retry-After</c> or <c>retry-after-ms</c>.</summary>
     public TimeSpan? RetryAfter
@@ -43,7 +56,7 @@ public sealed class UpstreamResponse : IDisposable
     }
 
     public string? Header(string name) =>
-        _message.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+        _message.Headers.NonValidated.TryGetValues(name, out var values) && values.Count > 0 ? values.ToString() : null;
 
     public HttpResponseHeaders Headers => _message.Headers;
 

@@ -7,5 +7,6 @@ public enum WireDialect
     Anthropic,
     Gemini,
     Bedrock,
+    Ollama,
     Command,
 }

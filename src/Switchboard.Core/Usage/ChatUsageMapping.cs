@@ -9,6 +9,7 @@ public static class ChatUsageMapping
         usage.PromptTokens,
         usage.CompletionTokens,
         CachedInput: usage.PromptTokensDetails?.CachedTokens ?? 0,
+        CacheWrite: usage.PromptTokensDetails?.CacheCreationTokens ?? 0,
         Reasoning: usage.CompletionTokensDetails?.ReasoningTokens ?? 0);
 
     public static ChatUsage FromTokenUsage(TokenUsage usage) => new()
@@ -16,7 +17,7 @@ public static class ChatUsageMapping
         PromptTokens = usage.Input,
         CompletionTokens = usage.Output,
         TotalTokens = usage.Total,
-        PromptTokensDetails = new PromptTokensDetails { CachedTokens = usage.CachedInput },
+        PromptTokensDetails = new PromptTokensDetails { CachedTokens = usage.CachedInput, CacheCreationTokens = usage.CacheWrite > 0 ? usage.CacheWrite : null },
         CompletionTokensDetails = new CompletionTokensDetails { ReasoningTokens = usage.Reasoning },
     };
 }

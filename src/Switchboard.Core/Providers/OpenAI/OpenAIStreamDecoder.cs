@@ -11,7 +11,7 @@ namespace Switchboard.Providers.OpenAI;
 internal sealed class OpenAIStreamDecoder : IStreamDecoder
 {
     private readonly LineSplitter _lines = new();
-    private byte[] _scratch = new byte[256];
+    private readonly JsonStrings _strings = new();
     private bool _started;
 
     public bool Completed { get; private set; }
@@ -52,8 +52,8 @@ internal sealed class OpenAIStreamDecoder : IStreamDecoder
         ReadOnlySpan<byte> id = default, model = default;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("id"u8)) id = RawString(ref reader, payload);
-            else if (reader.ValueTextEquals("model"u8)) model = RawString(ref reader, payload);
+            if (reader.ValueTextEquals("id"u8)) id = JsonStrings.ReadRaw(ref reader, payload);
+            else if (reader.ValueTextEquals("model"u8)) model = JsonStrings.ReadRaw(ref reader, payload);
             else if (reader.ValueTextEquals("choices"u8))
             {
                 StartOnce(sink, id, model);
@@ -145,7 +145,7 @@ internal sealed class OpenAIStreamDecoder : IStreamDecoder
     {
         reader.Read();
         if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.IsEmpty) return;
-        sink.Write(new StreamEvent { Kind = kind, Text = Unescape(ref reader, payload, 0) });
+        sink.Write(new StreamEvent { Kind = kind, Text = _strings.Unescape(ref reader, payload, 0) });
     }
 
     private void DecodeToolCall(ref Utf8JsonReader reader, ReadOnlySpan<byte> payload, IStreamEventSink sink)
@@ -160,7 +160,7 @@ internal sealed class OpenAIStreamDecoder : IStreamDecoder
                 reader.Read();
                 index = reader.TokenType == JsonTokenType.Number ? reader.GetInt32() : 0;
             }
-            else if (reader.ValueTextEquals("id"u8)) id = RawString(ref reader, payload);
+            else if (reader.ValueTextEquals("id"u8)) id = JsonStrings.ReadRaw(ref reader, payload);
             else if (reader.ValueTextEquals("function"u8))
             {
                 reader.Read();
@@ -171,11 +171,11 @@ internal sealed class OpenAIStreamDecoder : IStreamDecoder
                 }
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    if (reader.ValueTextEquals("name"u8)) name = RawString(ref reader, payload);
+                    if (reader.ValueTextEquals("name"u8)) name = JsonStrings.ReadRaw(ref reader, payload);
                     else if (reader.ValueTextEquals("arguments"u8))
                     {
                         reader.Read();
-                        if (reader.TokenType == JsonTokenType.String) arguments = Unescape(ref reader, payload, 128);
+                        if (reader.TokenType == JsonTokenType.String) arguments = _strings.Unescape(ref reader, payload, 128);
                     }
                     else
                     {
@@ -201,23 +201,6 @@ internal sealed class OpenAIStreamDecoder : IStreamDecoder
         sink.Write(new StreamEvent { Kind = StreamEventKind.Start, Id = id, Name = model });
     }
 
-    /// <summary>
-    /// A string value as written, sliced from the payload. Ids, names and models never hold escapes in
-    /// practice; when one does, its raw form is still a usable id.
-    /// </summary>
-    private static ReadOnlySpan<byte> RawString(scoped ref Utf8JsonReader reader, ReadOnlySpan<byte> payload)
-    {
-        reader.Read();
-        return reader.TokenType == JsonTokenType.String ? payload.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length) : default;
-    }
 
-    /// <summary>The current string's text unescaped: a slice of the payload, or in the scratch buffer from <paramref name="offset"/> when it had escapes.</summary>
-    private ReadOnlySpan<byte> Unescape(scoped ref Utf8JsonReader reader, ReadOnlySpan<byte> payload, int offset)
-    {
-        if (!reader.ValueIsEscaped) return payload.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
-        var needed = offset + reader.ValueSpan.Length;
-        if (_scratch.Length < needed) Array.Resize(ref _scratch, Math.Max(needed, _scratch.Length * 2));
-        var written = reader.CopyString(_scratch.AsSpan(offset));
-        return _scratch.AsSpan(offset, written);
-    }
+
 }

@@ -23,6 +23,9 @@ internal sealed class OpenAIStreamTap : IStreamRelay
 
     public long Forwarded { get; private set; }
 
+    /// <summary>Always false: an OpenAI error chunk is JSON like any other and is relayed as one.</summary>
+    public bool ErrorForwarded => false;
+
     public void Relay(ReadOnlySpan<byte> bytes, IBufferWriter<byte> output)
     {
         while (Malformed is null && _lines.TryRead(ref bytes, out var line))
