@@ -36,7 +36,8 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
             headers[SwitchboardHeaders.Provider] = prepared.Target.Provider.Name;
             if (prepared.DroppedParameters is not null) headers[SwitchboardHeaders.DroppedParams] = prepared.DroppedParameters;
 
-            result = await runtime.Executor.SendAsync(prepared.Target, upstreamBody.WrittenMemory, prepared.Envelope.Stream, context.RequestAborted);
+            result = await runtime.Executor.SendAsync(prepared.Target, upstreamBody.WrittenMemory, prepared.Envelope.Stream, context.RequestAborted,
+                prepared.Translated ? null : ForwardedHeaders(context.Request));
             timing.AddUpstream(result.UpstreamTime);
             if (!result.Response.IsSuccess) throw await UpstreamErrors.ReadAsync(result, result.Token);
 
@@ -188,6 +189,18 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>The client's headers that describe its body, for a body that goes through untranslated; null when there are none.</summary>
+    private List<KeyValuePair<string, string>>? ForwardedHeaders(HttpRequest request)
+    {
+        List<KeyValuePair<string, string>>? forwarded = null;
+        foreach (var name in dialect.ForwardedHeaders)
+        {
+            if (request.Headers.TryGetValue(name, out var values) && values.Count > 0)
+                (forwarded ??= []).Add(new(name, values.ToString()));
+        }
+        return forwarded;
     }
 
     private static void StartStream(HttpResponse response, UpstreamResult result, RequestTiming timing)

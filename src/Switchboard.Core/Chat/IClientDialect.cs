@@ -11,6 +11,9 @@ internal interface IClientDialect
 {
     Providers.WireDialect Dialect { get; }
 
+    /// <summary>Request headers that describe a body in this dialect and go along with it when it passes through untranslated.</summary>
+    IReadOnlyList<string> ForwardedHeaders { get; }
+
     /// <summary>Checks a request in one pass and says where its top-level properties are (see <see cref="ChatRequestScanner"/>).</summary>
     ChatRequestEnvelope Scan(ReadOnlySpan<byte> body);
 

@@ -28,7 +28,9 @@ public sealed class ChatExecutor
     /// Sends <paramref name="body"/> (already in the provider's dialect) and returns once headers arrive.
     /// A 4xx/5xx answer is returned too, for the caller to read; only failures to get an answer throw.
     /// </summary>
-    public async Task<UpstreamResult> SendAsync(ModelResolution target, ReadOnlyMemory<byte> body, bool stream, CancellationToken cancellationToken)
+    /// <param name="clientHeaders">Headers of the client's request that go along with an untranslated body (see <see cref="UpstreamCall.ClientHeaders"/>).</param>
+    public async Task<UpstreamResult> SendAsync(ModelResolution target, ReadOnlyMemory<byte> body, bool stream, CancellationToken cancellationToken,
+        IReadOnlyList<KeyValuePair<string, string>>? clientHeaders = null)
     {
         var provider = target.Provider;
         var adapter = provider.Adapter!;
@@ -42,7 +44,7 @@ public sealed class ChatExecutor
             UpstreamResponse response;
             try
             {
-                response = await adapter.SendAsync(new UpstreamCall(provider, key, target.Model, body, stream), deadline.Token);
+                response = await adapter.SendAsync(new UpstreamCall(provider, key, target.Model, body, stream) { ClientHeaders = clientHeaders ?? [] }, deadline.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

@@ -32,6 +32,12 @@ internal sealed class AnthropicAdapter : IChatAdapter
         if (call.ApiKey is not null) request.Headers.TryAddWithoutValidation("x-api-key", call.ApiKey);
         request.Headers.TryAddWithoutValidation("anthropic-version", ApiVersion);
         if (call.Stream) request.Headers.Accept.Add(EventStream);
+        foreach (var (name, value) in call.ClientHeaders)
+        {
+            // The client's version and betas describe the body it wrote, so they replace our defaults.
+            request.Headers.Remove(name);
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
         foreach (var (name, value) in provider.Headers)
         {
             // A configured anthropic-version (or any header) replaces ours rather than being sent twice.

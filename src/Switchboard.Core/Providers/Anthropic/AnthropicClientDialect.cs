@@ -15,6 +15,9 @@ internal sealed class AnthropicClientDialect : IClientDialect
 
     public WireDialect Dialect => WireDialect.Anthropic;
 
+    /// <summary>Claude Code and the SDKs switch features on with <c>anthropic-beta</c>; a pass-through must keep them on.</summary>
+    public IReadOnlyList<string> ForwardedHeaders { get; } = ["anthropic-beta", "anthropic-version"];
+
     public ChatRequestEnvelope Scan(ReadOnlySpan<byte> body) => AnthropicRequestScanner.Scan(body);
 
     public ChatRequest ReadRequest(ReadOnlySpan<byte> body) => AnthropicRequestReader.Read(body);

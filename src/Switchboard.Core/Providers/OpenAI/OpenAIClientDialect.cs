@@ -12,6 +12,8 @@ internal sealed class OpenAIClientDialect : IClientDialect
 
     public WireDialect Dialect => WireDialect.OpenAI;
 
+    public IReadOnlyList<string> ForwardedHeaders => [];
+
     public ChatRequestEnvelope Scan(ReadOnlySpan<byte> body) => ChatRequestScanner.Scan(body);
 
     public ChatRequest ReadRequest(ReadOnlySpan<byte> body) =>
