@@ -27,8 +27,12 @@ public sealed class AnthropicEndpointTests
 
         public List<byte[]> Bodies { get; } = [];
 
+        /// <summary>The <c>anthropic-version</c> the SDK sent last.</summary>
+        public string? Version { get; private set; }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (request.Headers.TryGetValues("anthropic-version", out var versions)) Version = versions.Single();
             if (request.Content is not null)
             {
                 var body = await request.Content.ReadAsByteArrayAsync(cancellationToken);
@@ -116,7 +120,8 @@ public sealed class AnthropicEndpointTests
         upstream.BodyText.ShouldContain("\"signature\":\"EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds...\"");
         upstream.Path.ShouldBe("/v1/messages");
         upstream.Headers["x-api-key"].ShouldBe(AnthropicGatewayHost.AnthropicKey, "the gateway's key goes upstream, never the client's");
-        upstream.Headers["anthropic-version"].ShouldBe("2023-06-01");
+        sent.Version.ShouldNotBeNullOrEmpty();
+        upstream.Headers["anthropic-version"].ShouldBe(sent.Version, "the version the client wrote its body for goes along with it");
     }
 
     [Fact]
