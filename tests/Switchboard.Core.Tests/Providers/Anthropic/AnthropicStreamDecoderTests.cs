@@ -9,9 +9,9 @@ namespace Switchboard.Core.Tests.Providers.Anthropic;
 
 public sealed class AnthropicStreamDecoderTests
 {
-    private static (EventRecorder Events, AnthropicStreamDecoder Decoder) DecodeWhole(string stream)
+    private static (RecordingSink Events, AnthropicStreamDecoder Decoder) DecodeWhole(string stream)
     {
-        var recorder = new EventRecorder();
+        var recorder = new RecordingSink();
         var decoder = new AnthropicStreamDecoder();
         decoder.Decode(Encoding.UTF8.GetBytes(stream), recorder);
         return (recorder, decoder);
@@ -140,7 +140,7 @@ public sealed class AnthropicStreamDecoderTests
 
         for (var split = 1; split < bytes.Length; split++)
         {
-            var recorder = new EventRecorder();
+            var recorder = new RecordingSink();
             using var decoder = new AnthropicStreamDecoder();
             decoder.Decode(bytes.AsSpan(0, split), recorder);
             decoder.Decode(bytes.AsSpan(split), recorder);
@@ -155,7 +155,7 @@ public sealed class AnthropicStreamDecoderTests
     {
         var bytes = Encoding.UTF8.GetBytes(AnthropicStreams.ToolUse);
         var (whole, _) = DecodeWhole(AnthropicStreams.ToolUse);
-        var recorder = new EventRecorder();
+        var recorder = new RecordingSink();
         using var decoder = new AnthropicStreamDecoder();
 
         for (var i = 0; i < bytes.Length; i++) decoder.Decode(bytes.AsSpan(i, 1), recorder);

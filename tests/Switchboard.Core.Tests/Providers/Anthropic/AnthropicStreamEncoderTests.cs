@@ -142,7 +142,7 @@ public sealed class AnthropicStreamEncoderTests
                 ? OpenAIStreamWithTool()
                 : OpenAIStream();
             var output = new ArrayBufferWriter<byte>();
-            var direct = new EventRecorder();
+            var direct = new RecordingSink();
             using (var decoder = OpenAICompatibleAdapter.Instance.CreateStreamDecoder())
             using (var encoder = AnthropicClientDialect.Instance.CreateStreamEncoder(output, Envelope, "gpt-4o-mini", 0))
             {
@@ -151,7 +151,7 @@ public sealed class AnthropicStreamEncoderTests
                 encoder.Complete();
             }
 
-            var back = new EventRecorder();
+            var back = new RecordingSink();
             using var anthropic = new AnthropicStreamDecoder();
             anthropic.Decode(output.WrittenSpan, back);
 

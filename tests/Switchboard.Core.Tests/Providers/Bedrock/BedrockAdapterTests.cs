@@ -105,7 +105,7 @@ public sealed class BedrockAdapterTests : IAsyncLifetime
         response.StatusCode.ShouldBe(200);
         response.ContentType.ShouldBe("application/vnd.amazon.eventstream");
         var (sink, decoder) = await DecodeAsync(response.Body);
-        sink.Text.ShouldBe(FakeBedrockUpstream.StreamText);
+        sink.Text().ShouldBe(FakeBedrockUpstream.StreamText);
         decoder.Completed.ShouldBeTrue();
         decoder.Malformed.ShouldBeNull();
         decoder.Usage.ShouldBe(new TokenUsage(FakeBedrockUpstream.WholePromptTokens, FakeBedrockUpstream.OutputTokens,
@@ -204,7 +204,7 @@ public sealed class BedrockAdapterTests : IAsyncLifetime
         using var response = await SendAsync(runtime, BedrockAdapter.Instance, """{"model":"m","messages":[{"role":"user","content":"Hi"}],"stream":true}""", stream: true);
         var (sink, decoder) = await DecodeAsync(response.Body);
 
-        sink.Text.ShouldBe(FakeBedrockUpstream.StreamTextDeltas[0]);
+        sink.Text().ShouldBe(FakeBedrockUpstream.StreamTextDeltas[0]);
         decoder.Malformed.ShouldBe("Bedrock ended the stream with throttlingException: Too many tokens, please wait before trying again.");
         decoder.Completed.ShouldBeFalse();
     }

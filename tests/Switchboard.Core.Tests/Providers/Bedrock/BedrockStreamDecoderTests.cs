@@ -24,7 +24,7 @@ public sealed class BedrockStreamDecoderTests
         [
             StreamEventKind.Start, StreamEventKind.TextDelta, StreamEventKind.TextDelta, StreamEventKind.Finish, StreamEventKind.Usage,
         ]);
-        sink.Text.ShouldBe("OK.");
+        sink.Text().ShouldBe("OK.");
         // Converse names no response id or model: the answer gets an id, the encoder keeps the requested model.
         sink.Events[0].Id.ShouldStartWith("chatcmpl-bedrock-");
         sink.Events[0].Name.ShouldBeEmpty();
@@ -44,7 +44,7 @@ public sealed class BedrockStreamDecoderTests
         start.Id.ShouldBe("tooluse_kZJMlvQmRJ6eAyJE5GIl7Q");
         start.Name.ShouldBe("top_song");
         sink.Arguments(0).ShouldBe("""{"sign": "WZPZ"}""");
-        sink.Text.ShouldBe("I'll look that up.");
+        sink.Text().ShouldBe("I'll look that up.");
         sink.Events.Single(e => e.Kind == StreamEventKind.Finish).FinishReason.ShouldBe(FinishReasons.ToolCalls);
         decoder.Usage.ShouldBe(new TokenUsage(125 + 100 + 20, 45, CachedInput: 100, CacheWrite: 20));
         decoder.Completed.ShouldBeTrue();
@@ -113,8 +113,8 @@ public sealed class BedrockStreamDecoderTests
 
         var (sink, decoder) = Decode(stream);
 
-        sink.Reasoning.ShouldBe("Let me count the r's in \"strawberry\":");
-        sink.Text.ShouldBe("There are **3** r's in \"strawberry\"");
+        sink.Text(StreamEventKind.ReasoningDelta).ShouldBe("Let me count the r's in \"strawberry\":");
+        sink.Text().ShouldBe("There are **3** r's in \"strawberry\"");
         sink.Events.Count(e => e.Kind == StreamEventKind.ReasoningDelta).ShouldBe(2);
         decoder.Usage.ShouldBe(new TokenUsage(51, 94));
     }
@@ -143,7 +143,7 @@ public sealed class BedrockStreamDecoderTests
         var (sink, decoder) = Decode(stream);
 
         decoder.Malformed.ShouldBe("Bedrock ended the stream with modelStreamErrorException: Model Stream Error");
-        sink.Text.ShouldBe("OK");
+        sink.Text().ShouldBe("OK");
         decoder.Completed.ShouldBeFalse();
         decoder.Usage.ShouldBeNull();
     }
@@ -231,7 +231,7 @@ public sealed class BedrockStreamDecoderTests
         var (sink, decoder) = Decode(Concat(BedrockCaptures.LiveStream, Event("somethingNew", """{"x":1}""")));
 
         decoder.Malformed.ShouldBeNull();
-        sink.Text.ShouldBe("OK.");
+        sink.Text().ShouldBe("OK.");
     }
 
     /// <summary>

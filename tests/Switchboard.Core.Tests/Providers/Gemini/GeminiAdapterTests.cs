@@ -203,7 +203,7 @@ public sealed class GeminiAdapterTests
 
     private static async Task<(List<RecordedEvent> Events, IStreamDecoder Decoder)> DecodeAsync(UpstreamResponse response)
     {
-        var sink = new RecordedEvents();
+        var sink = new RecordingSink();
         var decoder = GeminiAdapter.Instance.CreateStreamDecoder();
         var buffer = new byte[7];
         try

@@ -38,9 +38,9 @@ public sealed class GeminiStreamDecoderTests
         events.Select(e => e.ToString()).ShouldBe(
         [
             "Start(tTCwacuEBMvnitYP06qsgQY, gemini-3.1-flash-lite-preview)",
-            "TextDelta(Hello!)",
-            "TextDelta( How can I help you today)",
-            "TextDelta(?)",
+            "Text(Hello!)",
+            "Text( How can I help you today)",
+            "Text(?)",
             "Finish(stop)",
             $"Usage({new TokenUsage(1, 9)})",
         ]);
@@ -57,9 +57,9 @@ public sealed class GeminiStreamDecoderTests
         events.Select(e => e.ToString()).ShouldBe(
         [
             "Start(r-think, gemini-2.5-flash)",
-            "ReasoningDelta(**Counting paws**\n\nTwo dogs, four paws each.)",
-            "TextDelta(There are \"8\" paws — )",
-            "TextDelta(in your house.)",
+            "Reasoning(**Counting paws**\n\nTwo dogs, four paws each.)",
+            "Text(There are \"8\" paws — )",
+            "Text(in your house.)",
             "Finish(stop)",
             $"Usage({new TokenUsage(2048, 620, CachedInput: 1536, Reasoning: 500)})",
         ]);
@@ -74,10 +74,10 @@ public sealed class GeminiStreamDecoderTests
         events.Select(e => e.ToString()).ShouldBe(
         [
             "Start(r-tools, gemini-2.5-flash)",
-            "ToolCallStart(0, call_r-tools_0, power_disco_ball)",
-            """ToolCallArguments(0, {"power":true})""",
-            "ToolCallStart(1, call_r-tools_1, start_music)",
-            """ToolCallArguments(1, {"energetic":true,"loud":true,"note":"say \"hi\""})""",
+            "ToolStart(0, call_r-tools_0, power_disco_ball)",
+            """ToolArguments(0, {"power":true})""",
+            "ToolStart(1, call_r-tools_1, start_music)",
+            """ToolArguments(1, {"energetic":true,"loud":true,"note":"say \"hi\""})""",
             "Finish(tool_calls)",
             $"Usage({new TokenUsage(171, 156, Reasoning: 114)})",
         ]);
@@ -95,11 +95,11 @@ public sealed class GeminiStreamDecoderTests
         events.Select(e => e.ToString()).ShouldBe(
         [
             "Start(r, )",
-            "TextDelta(Let me look.)",
-            "ToolCallStart(0, fc-1, a)",
-            "ToolCallArguments(0, {})",
-            "ToolCallStart(1, call_r_1, b)",
-            "ToolCallArguments(1, {})",
+            "Text(Let me look.)",
+            "ToolStart(0, fc-1, a)",
+            "ToolArguments(0, {})",
+            "ToolStart(1, call_r_1, b)",
+            "ToolArguments(1, {})",
             "Finish(tool_calls)",
         ]);
     }
@@ -157,7 +157,7 @@ public sealed class GeminiStreamDecoderTests
 
         for (var split = 1; split < bytes.Length; split++)
         {
-            var sink = new RecordedEvents();
+            var sink = new RecordingSink();
             using var decoder = new GeminiStreamDecoder();
             decoder.Decode(bytes.AsSpan(0, split), sink);
             decoder.Decode(bytes.AsSpan(split), sink);
@@ -173,7 +173,7 @@ public sealed class GeminiStreamDecoderTests
     {
         var bytes = Encoding.UTF8.GetBytes(stream);
         var (whole, _) = Decode(stream);
-        var sink = new RecordedEvents();
+        var sink = new RecordingSink();
         using var decoder = new GeminiStreamDecoder();
 
         for (var i = 0; i < bytes.Length; i++) decoder.Decode(bytes.AsSpan(i, 1), sink);
@@ -204,7 +204,7 @@ public sealed class GeminiStreamDecoderTests
 
         decoder.Malformed.ShouldBe("the provider sent a stream event that is not valid JSON");
         decoder.Completed.ShouldBeFalse();
-        events.Select(e => e.ToString()).ShouldBe(["Start(r, )", "TextDelta(Hel)"]);
+        events.Select(e => e.ToString()).ShouldBe(["Start(r, )", "Text(Hel)"]);
     }
 
     [Theory]
@@ -250,7 +250,7 @@ public sealed class GeminiStreamDecoderTests
         var (events, _) = Decode(
             "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"one\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0},{\"content\":{\"parts\":[{\"text\":\"two\"}],\"role\":\"model\"},\"finishReason\":\"MAX_TOKENS\",\"index\":1}]}\n\n");
 
-        events.Select(e => e.ToString()).ShouldBe(["Start(, )", "TextDelta(one)", "Finish(stop)"]);
+        events.Select(e => e.ToString()).ShouldBe(["Start(, )", "Text(one)", "Finish(stop)"]);
     }
 
     [Fact]
@@ -286,7 +286,7 @@ public sealed class GeminiStreamDecoderTests
 
     private static (List<RecordedEvent> Events, GeminiStreamDecoder Decoder) Decode(string stream)
     {
-        var sink = new RecordedEvents();
+        var sink = new RecordingSink();
         var decoder = new GeminiStreamDecoder();
         decoder.Decode(Encoding.UTF8.GetBytes(stream), sink);
         decoder.Dispose();

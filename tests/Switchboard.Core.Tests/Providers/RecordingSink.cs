@@ -1,26 +1,10 @@
 using System.Text;
 using Switchboard.Chat;
-using Switchboard.Usage;
 
-namespace Switchboard.Core.Tests.Providers.Anthropic;
+namespace Switchboard.Core.Tests.Providers;
 
-/// <summary>One canonical stream event with its spans copied out, so it can be compared after the call.</summary>
-internal sealed record RecordedEvent(StreamEventKind Kind, int ToolIndex = 0, string Text = "", string Id = "", string Name = "", string? FinishReason = null, TokenUsage Usage = default)
-{
-    public override string ToString() => Kind switch
-    {
-        StreamEventKind.Start => $"Start({Id}, {Name})",
-        StreamEventKind.TextDelta => $"Text({Text})",
-        StreamEventKind.ReasoningDelta => $"Reasoning({Text})",
-        StreamEventKind.ToolCallStart => $"ToolStart({ToolIndex}, {Id}, {Name})",
-        StreamEventKind.ToolCallArguments => $"ToolArguments({ToolIndex}, {Text})",
-        StreamEventKind.Finish => $"Finish({FinishReason})",
-        _ => $"Usage({Usage})",
-    };
-}
-
-/// <summary>A sink that keeps every event it is given, and joins neighbouring text deltas for comparisons that do not care how text was split.</summary>
-internal sealed class EventRecorder : IStreamEventSink
+/// <summary>A sink that keeps every event a decoder writes, copied out of its spans, for assertions; shared by every provider's tests.</summary>
+internal sealed class RecordingSink : IStreamEventSink
 {
     public List<RecordedEvent> Events { get; } = [];
 
@@ -33,7 +17,7 @@ internal sealed class EventRecorder : IStreamEventSink
         streamEvent.FinishReason,
         streamEvent.Usage));
 
-    /// <summary>The events with consecutive deltas of the same kind (and tool) merged, and only the last usage kept.</summary>
+    /// <summary>The events with consecutive deltas of the same kind (and tool) merged, and only the last usage kept: what a stream says, however it was split.</summary>
     public List<RecordedEvent> Merged()
     {
         var merged = new List<RecordedEvent>();
@@ -52,9 +36,11 @@ internal sealed class EventRecorder : IStreamEventSink
         return merged;
     }
 
+    /// <summary>The text of every event of <paramref name="kind"/>, in order, joined.</summary>
     public string Text(StreamEventKind kind = StreamEventKind.TextDelta) =>
         string.Concat(Events.Where(e => e.Kind == kind).Select(e => e.Text));
 
+    /// <summary>A tool call's argument fragments joined.</summary>
     public string Arguments(int tool) =>
         string.Concat(Events.Where(e => e.Kind == StreamEventKind.ToolCallArguments && e.ToolIndex == tool).Select(e => e.Text));
 }
