@@ -11,13 +11,22 @@ internal static class ChatRequestScanner
 {
     private const string Example = "{\"model\": \"gpt-4o-mini\", \"messages\": [{\"role\": \"user\", \"content\": \"Hello\"}]}";
 
-    public static ChatRequestEnvelope Scan(ReadOnlySpan<byte> body)
+    public static ChatRequestEnvelope Scan(ReadOnlySpan<byte> body) => Guard(body, Example, ScanObject);
+
+    /// <summary>How a dialect's scanner reads a body it has been given.</summary>
+    internal delegate ChatRequestEnvelope ObjectScanner(ReadOnlySpan<byte> body);
+
+    /// <summary>
+    /// What every dialect's scanner does first: refuse an empty body with an example of a good one, and turn a
+    /// JSON syntax error into a 400 that says where it is.
+    /// </summary>
+    internal static ChatRequestEnvelope Guard(ReadOnlySpan<byte> body, string example, ObjectScanner scan)
     {
         if (body.IsEmpty || body.Trim(" \t\r\n"u8).IsEmpty)
-            throw SwitchboardException.BadRequest($"The request body is empty. Send a JSON object such as {Example}.");
+            throw SwitchboardException.BadRequest($"The request body is empty. Send a JSON object such as {example}.");
         try
         {
-            return ScanObject(body);
+            return scan(body);
         }
         catch (JsonException e)
         {

@@ -13,19 +13,7 @@ internal static class AnthropicRequestScanner
 {
     private const string Example = "{\"model\": \"claude-sonnet-4-5\", \"max_tokens\": 1024, \"messages\": [{\"role\": \"user\", \"content\": \"Hello\"}]}";
 
-    public static ChatRequestEnvelope Scan(ReadOnlySpan<byte> body)
-    {
-        if (body.IsEmpty || body.Trim(" \t\r\n"u8).IsEmpty)
-            throw SwitchboardException.BadRequest($"The request body is empty. Send a JSON object such as {Example}.");
-        try
-        {
-            return ScanObject(body);
-        }
-        catch (JsonException e)
-        {
-            throw SwitchboardException.BadRequest($"The request body is not valid JSON: {ChatRequestScanner.Describe(e)}");
-        }
-    }
+    public static ChatRequestEnvelope Scan(ReadOnlySpan<byte> body) => ChatRequestScanner.Guard(body, Example, ScanObject);
 
     private static ChatRequestEnvelope ScanObject(ReadOnlySpan<byte> body)
     {
