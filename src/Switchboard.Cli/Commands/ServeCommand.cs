@@ -24,8 +24,8 @@ internal static class ServeCommand
         port.HelpName = "PORT";
 
         var command = new Command("serve",
-            "Run the gateway: an OpenAI-compatible endpoint (POST /v1/chat/completions, GET /v1/models) in front of every provider whose key is set. " +
-            "Point any OpenAI SDK at it with OPENAI_BASE_URL. Stops on Ctrl+C.")
+            "Run the gateway: OpenAI-compatible (POST /v1/chat/completions, GET /v1/models) and Anthropic-compatible (POST /v1/messages) endpoints in front of every provider whose key is set. " +
+            "Point any OpenAI SDK at it with OPENAI_BASE_URL, or an Anthropic SDK (or Claude Code) with ANTHROPIC_BASE_URL. Stops on Ctrl+C.")
         {
             config, host, port,
         };
