@@ -17,45 +17,15 @@ internal sealed class AnthropicAdapter : IChatAdapter
     /// <summary>The API version every request names; the Messages API's only stable one.</summary>
     public const string ApiVersion = "2023-06-01";
 
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue EventStream = new("text/event-stream");
 
     public WireDialect Dialect => WireDialect.Anthropic;
 
-    public async Task<UpstreamResponse> SendAsync(UpstreamCall call, CancellationToken cancellationToken)
-    {
-        var provider = call.Provider;
-        using var request = new HttpRequestMessage(HttpMethod.Post, provider.ChatUrl)
-        {
-            Content = new ReadOnlyMemoryContent(call.Body) { Headers = { ContentType = Json } },
-        };
-        if (call.ApiKey is not null) request.Headers.TryAddWithoutValidation("x-api-key", call.ApiKey);
-        request.Headers.TryAddWithoutValidation("anthropic-version", ApiVersion);
-        if (call.Stream) request.Headers.Accept.Add(EventStream);
-        foreach (var (name, value) in call.ClientHeaders)
-        {
-            // The client's version and betas describe the body it wrote, so they replace our defaults.
-            request.Headers.Remove(name);
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-        foreach (var (name, value) in provider.Headers)
-        {
-            // A configured anthropic-version (or any header) replaces ours rather than being sent twice.
-            request.Headers.Remove(name);
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        var response = await provider.Http.SendAsync(request, cancellationToken);
-        try
-        {
-            return new UpstreamResponse(response, await response.Content.ReadAsStreamAsync(cancellationToken));
-        }
-        catch
-        {
-            response.Dispose();
-            throw;
-        }
-    }
+    /// <summary>The key in <c>x-api-key</c> and our API version, which a client's own version (on pass-through) or the config's replaces.</summary>
+    public Task<UpstreamResponse> SendAsync(UpstreamCall call, CancellationToken cancellationToken) =>
+        UpstreamHttp.PostAsync(call, call.Provider.ChatUrl,
+            call.ApiKey is null ? [new("anthropic-version", ApiVersion)] : [new("x-api-key", call.ApiKey), new("anthropic-version", ApiVersion)],
+            call.Stream ? EventStream : null, cancellationToken);
 
     public ErrorCategory Classify(int statusCode, ReadOnlySpan<byte> body) => AnthropicErrors.Classify(statusCode, body);
 

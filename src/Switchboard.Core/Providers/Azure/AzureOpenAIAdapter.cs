@@ -35,8 +35,8 @@ internal sealed class AzureOpenAIAdapter : IChatAdapter
     public WireDialect Dialect => WireDialect.OpenAI;
 
     public Task<UpstreamResponse> SendAsync(UpstreamCall call, CancellationToken cancellationToken) =>
-        OpenAICompatibleAdapter.PostAsync(call, Endpoint(call.Provider.BaseUrl, call.Model),
-            call.ApiKey is null ? null : new("api-key", call.ApiKey), call.Stream ? EventStream : null, cancellationToken);
+        UpstreamHttp.PostAsync(call, Endpoint(call.Provider.BaseUrl, call.Model),
+            call.ApiKey is null ? [] : [new("api-key", call.ApiKey)], call.Stream ? EventStream : null, cancellationToken);
 
     /// <summary>The chat completions URL of <paramref name="deployment"/> at the resource <paramref name="endpoint"/>.</summary>
     public Uri Endpoint(Uri? endpoint, string deployment)

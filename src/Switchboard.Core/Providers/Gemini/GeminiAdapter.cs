@@ -17,34 +17,14 @@ internal sealed class GeminiAdapter : IChatAdapter
     /// <summary>Where the Gemini API lives when the config names no other base URL.</summary>
     public const string DefaultBaseUrl = "https://generativelanguage.googleapis.com/v1beta";
 
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue EventStream = new("text/event-stream");
 
     public WireDialect Dialect => WireDialect.Gemini;
 
-    public async Task<UpstreamResponse> SendAsync(UpstreamCall call, CancellationToken cancellationToken)
-    {
-        var provider = call.Provider;
-        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint(provider.BaseUrl, call.Model, call.Stream))
-        {
-            Content = new ReadOnlyMemoryContent(call.Body) { Headers = { ContentType = Json } },
-        };
-        // The header, never ?key=: a query string ends up in proxy and access logs.
-        if (call.ApiKey is not null) request.Headers.TryAddWithoutValidation("x-goog-api-key", call.ApiKey);
-        if (call.Stream) request.Headers.Accept.Add(EventStream);
-        foreach (var (name, value) in provider.Headers) request.Headers.TryAddWithoutValidation(name, value);
-
-        var response = await provider.Http.SendAsync(request, cancellationToken);
-        try
-        {
-            return new UpstreamResponse(response, await response.Content.ReadAsStreamAsync(cancellationToken));
-        }
-        catch
-        {
-            response.Dispose();
-            throw;
-        }
-    }
+    /// <summary>The key in <c>x-goog-api-key</c>, never <c>?key=</c>: a query string ends up in proxy and access logs.</summary>
+    public Task<UpstreamResponse> SendAsync(UpstreamCall call, CancellationToken cancellationToken) =>
+        UpstreamHttp.PostAsync(call, Endpoint(call.Provider.BaseUrl, call.Model, call.Stream),
+            call.ApiKey is null ? [] : [new("x-goog-api-key", call.ApiKey)], call.Stream ? EventStream : null, cancellationToken);
 
     /// <summary>
     /// The method URL for <paramref name="model"/>: <c>{base}/models/{model}:generateContent</c>, or

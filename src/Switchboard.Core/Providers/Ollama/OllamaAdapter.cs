@@ -24,7 +24,7 @@ internal sealed class OllamaAdapter : IChatAdapter
     public WireDialect Dialect => WireDialect.Ollama;
 
     public Task<UpstreamResponse> SendAsync(UpstreamCall call, CancellationToken cancellationToken) =>
-        OpenAICompatibleAdapter.PostAsync(call, Endpoint(call.Provider.BaseUrl), key: null, call.Stream ? NdJson : null, cancellationToken);
+        UpstreamHttp.PostAsync(call, Endpoint(call.Provider.BaseUrl), [], call.Stream ? NdJson : null, cancellationToken);
 
     /// <summary><c>{base}/api/chat</c>; the base URL is the server's root, such as <c>http://127.0.0.1:11434</c>.</summary>
     public static Uri Endpoint(Uri? baseUrl) =>

@@ -14,43 +14,13 @@ internal sealed class OpenAICompatibleAdapter : IChatAdapter
 {
     public static readonly OpenAICompatibleAdapter Instance = new();
 
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue EventStream = new("text/event-stream");
 
     public WireDialect Dialect => WireDialect.OpenAI;
 
     public Task<UpstreamResponse> SendAsync(UpstreamCall call, CancellationToken cancellationToken) =>
-        PostAsync(call, call.Provider.ChatUrl, call.ApiKey is null ? null : new("Authorization", "Bearer " + call.ApiKey), call.Stream ? EventStream : null, cancellationToken);
-
-    /// <summary>
-    /// Posts the call's body, already JSON in the provider's dialect, to <paramref name="url"/> with the provider's own
-    /// headers, the <paramref name="key"/> header when there is one and <paramref name="accept"/> for a stream; returns
-    /// once the response headers arrive. Shared by the adapters that differ from this one only in where the call goes and
-    /// how the key is sent (Azure's <c>api-key</c>) or how a stream is framed (Ollama's NDJSON).
-    /// </summary>
-    internal static async Task<UpstreamResponse> PostAsync(UpstreamCall call, Uri? url, KeyValuePair<string, string>? key,
-        MediaTypeWithQualityHeaderValue? accept, CancellationToken cancellationToken)
-    {
-        var provider = call.Provider;
-        using var request = new HttpRequestMessage(HttpMethod.Post, url)
-        {
-            Content = new ReadOnlyMemoryContent(call.Body) { Headers = { ContentType = Json } },
-        };
-        if (key is { } header) request.Headers.TryAddWithoutValidation(header.Key, header.Value);
-        if (accept is not null) request.Headers.Accept.Add(accept);
-        foreach (var (name, value) in provider.Headers) request.Headers.TryAddWithoutValidation(name, value);
-
-        var response = await provider.Http.SendAsync(request, cancellationToken);
-        try
-        {
-            return new UpstreamResponse(response, await response.Content.ReadAsStreamAsync(cancellationToken));
-        }
-        catch
-        {
-            response.Dispose();
-            throw;
-        }
-    }
+        UpstreamHttp.PostAsync(call, call.Provider.ChatUrl, call.ApiKey is null ? [] : [new("Authorization", "Bearer " + call.ApiKey)],
+            call.Stream ? EventStream : null, cancellationToken);
 
     public ErrorCategory Classify(int statusCode, ReadOnlySpan<byte> body) => statusCode switch
     {
