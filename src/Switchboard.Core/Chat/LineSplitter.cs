@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Switchboard.Chat;
 
 /// <summary>
@@ -9,31 +7,27 @@ namespace Switchboard.Chat;
 /// </summary>
 internal sealed class LineSplitter : IDisposable
 {
-    private byte[] _carry = [];
-    private int _carryLength;
-    private bool _carryReturned;
+    private readonly CarryBuffer _carry = new();
+
+    /// <summary>Bytes of an unfinished line still held.</summary>
+    public int Pending => _carry.Length;
 
     /// <summary>The next whole line of <paramref name="bytes"/> (newline included), advancing past it; false once no whole line is left.</summary>
     public bool TryRead(ref ReadOnlySpan<byte> bytes, out ReadOnlySpan<byte> line)
     {
-        if (_carryReturned)
-        {
-            _carryLength = 0;
-            _carryReturned = false;
-        }
+        _carry.Begin();
         var newline = bytes.IndexOf((byte)'\n');
         if (newline < 0)
         {
-            Append(bytes);
+            _carry.Append(bytes);
             bytes = default;
             line = default;
             return false;
         }
-        if (_carryLength > 0)
+        if (_carry.Length > 0)
         {
-            Append(bytes[..(newline + 1)]);
-            line = _carry.AsSpan(0, _carryLength);
-            _carryReturned = true;
+            _carry.Append(bytes[..(newline + 1)]);
+            line = _carry.HandOut(_carry.Length);
         }
         else
         {
@@ -43,27 +37,5 @@ internal sealed class LineSplitter : IDisposable
         return true;
     }
 
-    /// <summary>Bytes of an unfinished line still held.</summary>
-    public int Pending => _carryReturned ? 0 : _carryLength;
-
-    public void Dispose()
-    {
-        if (_carry.Length > 0) ArrayPool<byte>.Shared.Return(_carry);
-        _carry = [];
-    }
-
-    private void Append(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.IsEmpty) return;
-        var needed = _carryLength + bytes.Length;
-        if (needed > _carry.Length)
-        {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, 1024));
-            _carry.AsSpan(0, _carryLength).CopyTo(larger);
-            if (_carry.Length > 0) ArrayPool<byte>.Shared.Return(_carry);
-            _carry = larger;
-        }
-        bytes.CopyTo(_carry.AsSpan(_carryLength));
-        _carryLength = needed;
-    }
+    public void Dispose() => _carry.Dispose();
 }

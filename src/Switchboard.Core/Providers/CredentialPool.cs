@@ -59,13 +59,6 @@ public sealed class CredentialPool
         Volatile.Write(ref _restingUntil[index], until);
     }
 
-    /// <summary>Whether <paramref name="key"/> is resting now.</summary>
-    public bool IsResting(string key)
-    {
-        var index = Array.IndexOf(_keys, key);
-        return index >= 0 && Volatile.Read(ref _restingUntil[index]) > _time.GetTimestamp();
-    }
-
     /// <summary>The text with every key of this pool replaced by <c>***</c>: provider messages sometimes echo the key.</summary>
     public string Redact(string text)
     {

@@ -1,4 +1,4 @@
-using System.Buffers;
+using Switchboard.Chat;
 using System.Buffers.Binary;
 
 namespace Switchboard.Providers.Bedrock;
@@ -22,15 +22,13 @@ internal sealed class AwsEventStreamReader : IDisposable
     private const int MaxMessageLength = 16 * 1024 * 1024;
     private const int MaxHeadersLength = 128 * 1024;
 
-    private byte[] _carry = [];
-    private int _carryLength;
-    private bool _carryReturned;
+    private readonly CarryBuffer _carry = new();
 
     /// <summary>What was wrong with the frame that stopped reading, or null.</summary>
     public string? Malformed { get; private set; }
 
     /// <summary>Bytes of an unfinished message still held.</summary>
-    public int Pending => _carryReturned ? 0 : _carryLength;
+    public int Pending => _carry.Length;
 
     /// <summary>
     /// The next whole message of the stream, advancing <paramref name="bytes"/> past what was used; false once more
@@ -40,13 +38,9 @@ internal sealed class AwsEventStreamReader : IDisposable
     {
         message = default;
         if (Malformed is not null) return false;
-        if (_carryReturned)
-        {
-            _carryLength = 0;
-            _carryReturned = false;
-        }
+        _carry.Begin();
 
-        if (_carryLength == 0 && bytes.Length >= PreludeLength)
+        if (_carry.Length == 0 && bytes.Length >= PreludeLength)
         {
             if (!TryReadPrelude(bytes, out var length)) return false;
             if (bytes.Length >= length)
@@ -58,27 +52,22 @@ internal sealed class AwsEventStreamReader : IDisposable
         }
 
         // The prelude first, alone: its CRC tells garbage from a frame before the reader commits to waiting for its length.
-        if (_carryLength < PreludeLength)
+        if (_carry.Length < PreludeLength)
         {
-            var take = Math.Min(PreludeLength - _carryLength, bytes.Length);
-            Append(bytes[..take]);
+            var take = Math.Min(PreludeLength - _carry.Length, bytes.Length);
+            _carry.Append(bytes[..take]);
             bytes = bytes[take..];
-            if (_carryLength < PreludeLength) return false;
+            if (_carry.Length < PreludeLength) return false;
         }
-        if (!TryReadPrelude(_carry.AsSpan(0, PreludeLength), out var total)) return false;
-        var rest = Math.Min(total - _carryLength, bytes.Length);
-        Append(bytes[..rest]);
+        if (!TryReadPrelude(_carry.Held[..PreludeLength], out var total)) return false;
+        var rest = Math.Min(total - _carry.Length, bytes.Length);
+        _carry.Append(bytes[..rest]);
         bytes = bytes[rest..];
-        if (_carryLength < total) return false;
-        _carryReturned = true;
-        return TryParse(_carry.AsSpan(0, total), out message);
+        if (_carry.Length < total) return false;
+        return TryParse(_carry.HandOut(total), out message);
     }
 
-    public void Dispose()
-    {
-        if (_carry.Length > 0) ArrayPool<byte>.Shared.Return(_carry);
-        _carry = [];
-    }
+    public void Dispose() => _carry.Dispose();
 
     private bool TryReadPrelude(ReadOnlySpan<byte> prelude, out int length)
     {
@@ -170,20 +159,5 @@ internal sealed class AwsEventStreamReader : IDisposable
     {
         Malformed = "the event stream is broken: " + what;
         return false;
-    }
-
-    private void Append(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.IsEmpty) return;
-        var needed = _carryLength + bytes.Length;
-        if (needed > _carry.Length)
-        {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, 1024));
-            _carry.AsSpan(0, _carryLength).CopyTo(larger);
-            if (_carry.Length > 0) ArrayPool<byte>.Shared.Return(_carry);
-            _carry = larger;
-        }
-        bytes.CopyTo(_carry.AsSpan(_carryLength));
-        _carryLength = needed;
     }
 }
