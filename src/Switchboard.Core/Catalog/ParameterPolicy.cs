@@ -17,6 +17,8 @@ internal static class ParameterPolicy
             .Select(name => (name, Encoding.UTF8.GetBytes(name))),
     ];
 
+    private static readonly (string Name, byte[] Utf8) ReasoningEffort = ("reasoning_effort", "reasoning_effort"u8.ToArray());
+
     /// <summary>The edits for this request; <paramref name="dropped"/> names what was left out, for the response header.</summary>
     public static RequestBodyEdits Plan(ChatRequestEnvelope envelope, ReadOnlySpan<byte> body, ModelResolution target, bool dropUnsupported, out string? dropped)
     {
@@ -25,34 +27,15 @@ internal static class ParameterPolicy
         if (model is null) return target.ModelOnlyEdits;
 
         RequestBodyEdits? edits = null;
-        // A model whose capabilities are listed without "temperature" is one that rejects sampling parameters.
-        if (model.Capabilities.Count > 0 && !model.Has(ModelCapabilities.Temperature))
+        // A model whose capabilities are listed is known: without "temperature" it rejects sampling parameters,
+        // without "reasoning" a reasoning effort (as OpenAI's gpt-4o does).
+        if (model.Capabilities.Count > 0)
         {
-            foreach (var (name, utf8) in Sampling)
+            if (!model.Has(ModelCapabilities.Temperature))
             {
-                if (envelope.IndexOf(body, utf8) < 0) continue;
-                if (!(model.DropUnsupported ?? dropUnsupported))
-                {
-                    throw SwitchboardException.BadRequest(
-                        $"Model {target.Model} does not accept '{name}'. Remove it from the request, or set drop_unsupported: true in switchboard.yaml to have Switchboard drop it.",
-                        name, "unsupported_parameter");
-                }
-                (edits ??= new RequestBodyEdits(target.EncodedModel)).Removed.Add(name);
-                dropped = dropped is null ? name : dropped + "," + name;
+                foreach (var (name, utf8) in Sampling) DropOrRefuse(envelope, body, target, dropUnsupported, name, utf8, ref edits, ref dropped);
             }
-        }
-
-        // A model listed without "reasoning" rejects a reasoning effort (as OpenAI's gpt-4o does).
-        if (model.Capabilities.Count > 0 && !model.Has(ModelCapabilities.Reasoning) && envelope.IndexOf(body, "reasoning_effort"u8) >= 0)
-        {
-            if (!(model.DropUnsupported ?? dropUnsupported))
-            {
-                throw SwitchboardException.BadRequest(
-                    $"Model {target.Model} does not accept 'reasoning_effort'. Remove it from the request, or set drop_unsupported: true in switchboard.yaml to have Switchboard drop it.",
-                    "reasoning_effort", "unsupported_parameter");
-            }
-            (edits ??= new RequestBodyEdits(target.EncodedModel)).Removed.Add("reasoning_effort");
-            dropped = dropped is null ? "reasoning_effort" : dropped + ",reasoning_effort";
+            if (!model.Has(ModelCapabilities.Reasoning)) DropOrRefuse(envelope, body, target, dropUnsupported, ReasoningEffort.Name, ReasoningEffort.Utf8, ref edits, ref dropped);
         }
 
         if (model.Has(ModelCapabilities.Reasoning) && target.Provider.Descriptor.Name is "openai" or "azure"
@@ -68,5 +51,20 @@ internal static class ParameterPolicy
             (edits ??= new RequestBodyEdits(target.EncodedModel)).Added.Add((name, Encoding.UTF8.GetBytes(json)));
         }
         return edits ?? target.ModelOnlyEdits;
+    }
+
+    /// <summary>Leaves out a parameter the model rejects, or refuses the request when the config says not to drop.</summary>
+    private static void DropOrRefuse(ChatRequestEnvelope envelope, ReadOnlySpan<byte> body, ModelResolution target, bool dropUnsupported,
+        string name, byte[] utf8, ref RequestBodyEdits? edits, ref string? dropped)
+    {
+        if (envelope.IndexOf(body, utf8) < 0) return;
+        if (!(target.CatalogModel!.DropUnsupported ?? dropUnsupported))
+        {
+            throw SwitchboardException.BadRequest(
+                $"Model {target.Model} does not accept '{name}'. Remove it from the request, or set drop_unsupported: true in switchboard.yaml to have Switchboard drop it.",
+                name, "unsupported_parameter");
+        }
+        (edits ??= new RequestBodyEdits(target.EncodedModel)).Removed.Add(name);
+        dropped = dropped is null ? name : dropped + "," + name;
     }
 }
