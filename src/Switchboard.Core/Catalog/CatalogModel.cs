@@ -34,6 +34,9 @@ public sealed record CatalogModel
     /// <summary>This model's own <c>drop_unsupported</c>, when config sets one.</summary>
     [JsonIgnore] public bool? DropUnsupported { get; init; }
 
+    /// <summary>This model's own time to first byte per attempt, when config sets one.</summary>
+    [JsonIgnore] public TimeSpan? Timeout { get; init; }
+
     /// <summary>True when the price of input and output is known, so a cost can be computed.</summary>
     [JsonIgnore] public bool HasPrice => InputPerMtok is not null && OutputPerMtok is not null;
 

@@ -14,6 +14,9 @@ public sealed class ModelCatalog
     private readonly Dictionary<string, CatalogModel> _byBareId = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<CatalogModel> _models = [];
 
+    /// <summary>Config entries named <c>provider/*</c>: what they say holds for every model of that provider the catalog does not list.</summary>
+    private readonly Dictionary<string, CatalogModel> _wildcards = new(StringComparer.OrdinalIgnoreCase);
+
     private ModelCatalog(string pricesTaken) => PricesTaken = pricesTaken;
 
     /// <summary>The date the shipped prices were taken from the providers' pages.</summary>
@@ -29,13 +32,19 @@ public sealed class ModelCatalog
         var file = JsonSerializer.Deserialize(stream, CatalogJsonContext.Default.CatalogFile)!;
         var catalog = new ModelCatalog(file.PricesTaken);
         foreach (var model in file.Models) catalog.Add(model);
-        foreach (var options in configured) catalog.Add(Merge(options, catalog));
+        foreach (var options in configured)
+        {
+            var model = Merge(options, catalog);
+            if (model.Id == "*") catalog._wildcards[model.Provider] = model;
+            else catalog.Add(model);
+        }
         return catalog;
     }
 
     /// <summary>The model a provider serves under this id, looked up by the provider's name, then its kind.</summary>
     public CatalogModel? Find(Provider provider, string id) =>
-        _byProvider.GetValueOrDefault((provider.Name, id)) ?? _byProvider.GetValueOrDefault((provider.Descriptor.Name, id));
+        _byProvider.GetValueOrDefault((provider.Name, id)) ?? _byProvider.GetValueOrDefault((provider.Descriptor.Name, id))
+        ?? (_wildcards.TryGetValue(provider.Name, out var wildcard) ? wildcard with { Id = id } : null);
 
     /// <summary>The first model with this id served directly by its maker (not through Azure or Bedrock).</summary>
     public CatalogModel? FindBare(string id) => _byBareId.GetValueOrDefault(id);
@@ -73,6 +82,7 @@ public sealed class ModelCatalog
             Capabilities = options.Capabilities ?? known?.Capabilities ?? [],
             Defaults = options.Defaults,
             DropUnsupported = options.DropUnsupported,
+            Timeout = options.Timeout,
         };
     }
 

@@ -15,7 +15,7 @@ public static class ConfigLoader
 {
     public const string DefaultFileName = "switchboard.yaml";
 
-    private static readonly string[] TopLevel = ["server", "providers", "models", "aliases", "drop_unsupported", "resilience"];
+    private static readonly string[] TopLevel = ["server", "providers", "models", "aliases", "drop_unsupported", "resilience", "routes", "agents", "workflows"];
     private static readonly string[] ServerKeys = ["host", "port", "master_key", "max_request_body"];
     private static readonly string[] ProviderKeys = ["type", "base_url", "api_key", "headers", "api_version", "api", "command", "timeout", "output"];
 
@@ -31,9 +31,10 @@ public static class ConfigLoader
     private static readonly string[] ModelKeys =
     [
         "name", "provider", "input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "cache_write_per_mtok",
-        "reasoning_per_mtok", "context_window", "max_output_tokens", "capabilities", "defaults", "drop_unsupported",
+        "reasoning_per_mtok", "context_window", "max_output_tokens", "capabilities", "defaults", "drop_unsupported", "timeout",
     ];
-    private static readonly string[] ResilienceKeys = ["timeout"];
+    private static readonly string[] ResilienceKeys = ["timeout", "response_timeout", "total_timeout", "retries", "retry_delay", "max_retry_delay", "circuit_breaker"];
+    private static readonly string[] CircuitBreakerKeys = ["failure_ratio", "minimum_requests", "sampling_window", "break"];
 
     /// <summary>
     /// Loads the file at <paramref name="path"/>; with no path, <c>switchboard.yaml</c> when it exists,
@@ -88,6 +89,9 @@ public static class ConfigLoader
             Aliases = ReadAliases(root.Map("aliases")),
             DropUnsupported = root.Bool("drop_unsupported") ?? true,
             Resilience = ReadResilience(root.Map("resilience")),
+            Routes = RouteConfig.ReadRoutes(root.Map("routes"), problems),
+            Agents = RouteConfig.ReadAgents(root.Map("agents"), problems),
+            Workflows = RouteConfig.ReadWorkflows(root.Map("workflows"), problems),
         };
         problems.ThrowIfAny();
         return options;
@@ -236,15 +240,18 @@ public static class ConfigLoader
         return items;
     }
 
-    private static TimeSpan? ReadTimeout(YamlMap entry)
+    private static TimeSpan? ReadTimeout(YamlMap entry) => Positive(entry, "timeout");
+
+    /// <summary>A duration that must be longer than zero, such as a timeout.</summary>
+    internal static TimeSpan? Positive(YamlMap map, string key)
     {
-        var timeout = entry.Duration("timeout");
-        if (timeout is { } value && value <= TimeSpan.Zero)
+        var duration = map.Duration(key);
+        if (duration is { } value && value <= TimeSpan.Zero)
         {
-            entry.Problem(entry.Node("timeout")!, $"{entry.Join("timeout")} must be longer than 0, such as 120s or 10m.");
+            map.Problem(map.Node(key)!, $"{map.Join(key)} must be longer than 0, such as 10s or 2m.");
             return null;
         }
-        return timeout;
+        return duration;
     }
 
     private static List<ModelOptions> ReadModels(YamlMap root, ConfigProblems problems)
@@ -286,6 +293,7 @@ public static class ConfigLoader
                 Capabilities = entry.Strings("capabilities"),
                 Defaults = ReadDefaults(entry.Map("defaults")),
                 DropUnsupported = entry.Bool("drop_unsupported"),
+                Timeout = ReadTimeout(entry),
             });
         }
         return models;
@@ -316,7 +324,30 @@ public static class ConfigLoader
         var resilience = new ResilienceOptions();
         if (map is null) return resilience;
         map.RejectUnknown(ResilienceKeys);
-        return resilience with { Timeout = map.Duration("timeout") ?? resilience.Timeout };
+        var breaker = resilience.CircuitBreaker;
+        if (map.Map("circuit_breaker") is { } circuit)
+        {
+            circuit.RejectUnknown(CircuitBreakerKeys);
+            var ratio = circuit.Decimal("failure_ratio");
+            if (ratio is > 1 or 0) circuit.Problem(circuit.Node("failure_ratio")!, $"{circuit.Join("failure_ratio")} is a share of calls, more than 0 and at most 1, such as 0.5.");
+            breaker = breaker with
+            {
+                FailureRatio = ratio is > 0 and <= 1 ? (double)ratio.Value : breaker.FailureRatio,
+                MinimumRequests = circuit.Int("minimum_requests", 2) ?? breaker.MinimumRequests,
+                SamplingWindow = Positive(circuit, "sampling_window") ?? breaker.SamplingWindow,
+                Break = Positive(circuit, "break") ?? breaker.Break,
+            };
+        }
+        return resilience with
+        {
+            Timeout = Positive(map, "timeout") ?? resilience.Timeout,
+            ResponseTimeout = Positive(map, "response_timeout") ?? resilience.ResponseTimeout,
+            TotalTimeout = Positive(map, "total_timeout") ?? resilience.TotalTimeout,
+            Retries = map.Int("retries", 0, 10) ?? resilience.Retries,
+            RetryDelay = Positive(map, "retry_delay") ?? resilience.RetryDelay,
+            MaxRetryDelay = Positive(map, "max_retry_delay") ?? resilience.MaxRetryDelay,
+            CircuitBreaker = breaker,
+        };
     }
 
     /// <summary>A YAML value as JSON: plain scalars that read as numbers or booleans stay so, the rest are strings.</summary>

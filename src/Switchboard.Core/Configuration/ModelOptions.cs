@@ -30,4 +30,7 @@ public sealed record ModelOptions
 
     /// <summary>Overrides the top-level <c>drop_unsupported</c> for this model.</summary>
     public bool? DropUnsupported { get; init; }
+
+    /// <summary>This model's time to first byte per attempt, over <see cref="ResilienceOptions.Timeout"/>.</summary>
+    public TimeSpan? Timeout { get; init; }
 }

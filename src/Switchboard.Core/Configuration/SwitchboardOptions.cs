@@ -19,4 +19,13 @@ public sealed record SwitchboardOptions
     public bool DropUnsupported { get; init; } = true;
 
     public ResilienceOptions Resilience { get; init; } = new();
+
+    /// <summary>Names clients ask for like models, each with a strategy over its targets.</summary>
+    public IReadOnlyDictionary<string, RouteOptions> Routes { get; init; } = new Dictionary<string, RouteOptions>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Each agent's own fallback chain, picked by the request's <c>agent</c>.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Agents { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Workflows whose stages each have their model, picked by the request's <c>workflow</c> and <c>stage</c>.</summary>
+    public IReadOnlyDictionary<string, WorkflowOptions> Workflows { get; init; } = new Dictionary<string, WorkflowOptions>(StringComparer.OrdinalIgnoreCase);
 }

@@ -17,6 +17,9 @@ internal sealed class YamlMap
 
     public string Path { get; }
 
+    /// <summary>Where this map's problems go, for maps read inside it.</summary>
+    public ConfigProblems Problems => _problems;
+
     public IEnumerable<(string Key, YamlNode Value, Mark Start)> Entries =>
         _node.Children.Select(e => (((YamlScalarNode)e.Key).Value ?? "", e.Value, e.Key.Start));
 
