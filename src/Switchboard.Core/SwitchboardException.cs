@@ -34,6 +34,12 @@ public sealed class SwitchboardException : Exception
     /// <summary>How long the provider asked the client to wait, passed on as <c>Retry-After</c>.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>The status the provider answered with, when this is the provider's own error.</summary>
+    public int? UpstreamStatus { get; init; }
+
+    /// <summary>Every upstream call the request made before it failed, for <c>x-switchboard-attempts</c>.</summary>
+    public Execution.AttemptLog? AttemptLog { get; internal set; }
+
     public static SwitchboardException BadRequest(string message, string? param = null, string? code = null) =>
         new(ErrorCategory.BadRequest, 400, message, param, code);
 }

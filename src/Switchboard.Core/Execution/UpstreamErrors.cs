@@ -35,6 +35,7 @@ public static class UpstreamErrors
             Attempts = result.Attempts,
             Provider = provider.Name,
             RetryAfter = response.RetryAfter,
+            UpstreamStatus = response.StatusCode,
         };
     }
 

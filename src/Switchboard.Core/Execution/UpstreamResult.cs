@@ -9,12 +9,14 @@ namespace Switchboard.Execution;
 public sealed class UpstreamResult : IDisposable
 {
     private readonly CancellationTokenSource _deadline;
+    private readonly int _attempts;
+    private Action? _onDispose;
 
     internal UpstreamResult(ModelResolution target, UpstreamResponse response, int attempts, TimeSpan upstreamTime, CancellationTokenSource deadline)
     {
         Target = target;
         Response = response;
-        Attempts = attempts;
+        _attempts = attempts;
         UpstreamTime = upstreamTime;
         _deadline = deadline;
     }
@@ -24,7 +26,17 @@ public sealed class UpstreamResult : IDisposable
     public UpstreamResponse Response { get; }
 
     /// <summary>Upstream calls made, the answered one included.</summary>
-    public int Attempts { get; }
+    public int Attempts => Log?.Count ?? _attempts;
+
+    /// <summary>Every call the request made, across retries and fallbacks, when it went through the router.</summary>
+    public AttemptLog? Log { get; internal set; }
+
+    /// <summary>Run once when the answer is done with: the deployment counts it out of its calls in flight.</summary>
+    internal Action? OnDispose
+    {
+        get => _onDispose;
+        set => _onDispose = value;
+    }
 
     /// <summary>Time spent waiting on the provider until its headers arrived.</summary>
     public TimeSpan UpstreamTime { get; }
@@ -42,5 +54,6 @@ public sealed class UpstreamResult : IDisposable
     {
         Response.Dispose();
         _deadline.Dispose();
+        Interlocked.Exchange(ref _onDispose, null)?.Invoke();
     }
 }

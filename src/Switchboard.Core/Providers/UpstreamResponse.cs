@@ -30,7 +30,10 @@ public sealed class UpstreamResponse : IDisposable
 
     public bool IsSuccess => _message.IsSuccessStatusCode;
 
-    public Stream Body { get; }
+    public Stream Body { get; private set; }
+
+    /// <summary>Puts bytes already read from the body (pooled; returned when read) back in front of it.</summary>
+    internal void Prepend(byte[] pooled, int length) => Body = new PrefetchedStream(pooled, length, Body);
 
     public string? ContentType => _localContentType ?? _message.Content.Headers.ContentType?.MediaType;
 
