@@ -2,6 +2,7 @@ using System.Text.Json;
 using Switchboard.Chat;
 using Switchboard.Execution;
 using Switchboard.Providers.OpenAI;
+using Switchboard.Routing;
 using Switchboard.Usage;
 
 namespace Switchboard;
@@ -29,7 +30,7 @@ public sealed class SwitchboardClient(SwitchboardRuntime runtime)
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw ChatExecutor.TimedOut(result.Target, result.Attempts, runtime.Options.Resilience.Timeout);
+            throw ChatExecutor.TimedOut(result.Target, result.Attempts, runtime.Executor.TimeoutFor(stream: false), stream: false);
         }
         var usage = response.Usage is { } u ? ChatUsageMapping.ToTokenUsage(u) : (TokenUsage?)null;
         var cost = usage is { } tokens ? CostCalculator.Cost(tokens, result.Target.CatalogModel) : null;
@@ -46,11 +47,13 @@ public sealed class SwitchboardClient(SwitchboardRuntime runtime)
 
     private async Task<UpstreamResult> SendAsync(ChatRequest request, bool stream, CancellationToken cancellationToken)
     {
+        var dialect = OpenAIClientDialect.Instance;
         var body = JsonSerializer.SerializeToUtf8Bytes(request, ChatJsonContext.Default.ChatRequest);
+        var envelope = dialect.Scan(body);
+        var fields = runtime.Router.NeedsContext(envelope.Model) || envelope.IndexOf(body, "metadata"u8) >= 0 ? RoutingMetadata.FromBody(body, envelope) : null;
+        var decision = runtime.Route(envelope, body, fields);
         using var upstreamBody = new PooledBufferWriter(body.Length + 128);
-        var prepared = runtime.Prepare(OpenAIClientDialect.Instance, body, upstreamBody);
-        var result = await runtime.Executor.SendAsync(prepared.Target, upstreamBody.WrittenMemory, stream, cancellationToken);
-        if (result.Response.IsSuccess) return result;
-        using (result) throw await UpstreamErrors.ReadAsync(result, result.Token);
+        var call = await runtime.CallAsync(dialect, body, envelope, decision, upstreamBody, null, cancellationToken);
+        return call.Result;
     }
 }

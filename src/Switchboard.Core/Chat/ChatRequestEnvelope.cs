@@ -20,6 +20,12 @@ internal sealed class ChatRequestEnvelope
 
     public int MessageCount { get; init; }
 
+    /// <summary>
+    /// The body's <c>metadata</c> without the routing fields Switchboard read from it (empty when nothing else was
+    /// in it), or null when there was nothing to take out: providers reject fields they do not know there.
+    /// </summary>
+    public byte[]? StrippedMetadata { get; set; }
+
     /// <summary>The top-level properties in body order.</summary>
     public required List<JsonPropertySpan> Properties { get; init; }
 

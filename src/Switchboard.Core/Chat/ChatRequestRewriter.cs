@@ -37,6 +37,11 @@ internal static class ChatRequestRewriter
                 output.Write(body[property.Start..property.ValueStart]);
                 output.Write(edits.EncodedModel);
             }
+            else if (ReplacedBy(edits.Replaced, name) is { } json)
+            {
+                output.Write(body[property.Start..property.ValueStart]);
+                output.Write(json);
+            }
             else if (RenamedTo(edits.Renamed, name) is { } newName)
             {
                 WriteName(output, newName);
@@ -75,6 +80,15 @@ internal static class ChatRequestRewriter
         foreach (var (from, to) in renames)
         {
             if (Utf8Equals(from, name)) return to;
+        }
+        return null;
+    }
+
+    private static byte[]? ReplacedBy(List<(string Name, byte[] Json)> replacements, ReadOnlySpan<byte> name)
+    {
+        foreach (var (candidate, json) in replacements)
+        {
+            if (Utf8Equals(candidate, name)) return json;
         }
         return null;
     }

@@ -7,11 +7,13 @@ namespace Switchboard.Routing;
 /// </summary>
 public sealed class RoutingContext
 {
-    private readonly Func<double>? _complexity;
-    private double? _complexityScore;
+    private static readonly PromptAnalysis Nothing = new(0, 0, []);
 
-    /// <param name="complexity">Scores the prompt 0–10 when a rule first asks; null means 0.</param>
-    public RoutingContext(Func<double>? complexity = null) => _complexity = complexity;
+    private readonly Func<PromptAnalysis>? _analyze;
+    private PromptAnalysis? _analysis;
+
+    /// <param name="analyze">Reads the prompt's size and complexity, called the first time either is asked for.</param>
+    public RoutingContext(Func<PromptAnalysis>? analyze = null) => _analyze = analyze;
 
     /// <summary>The name the client asked for.</summary>
     public string Model { get; init; } = "";
@@ -41,8 +43,8 @@ public sealed class RoutingContext
     /// <summary>The day of the week in lower case: <c>monday</c> … <c>sunday</c>.</summary>
     public string Weekday { get; init; } = "monday";
 
-    /// <summary>The estimated prompt tokens.</summary>
-    public int Tokens { get; init; }
+    /// <summary>The estimated prompt tokens, counted on first use.</summary>
+    public int Tokens => Analysis.EstimatedTokens;
 
     /// <summary>How many times the client says it has retried this request.</summary>
     public int RetryCount { get; init; }
@@ -55,5 +57,13 @@ public sealed class RoutingContext
     public Func<string, string> ProviderStatus { get; init; } = static _ => "unknown";
 
     /// <summary>The prompt's complexity, 0–10, scored on first use.</summary>
-    public double Complexity => _complexityScore ??= _complexity?.Invoke() ?? 0;
+    public double Complexity => Analysis.Complexity;
+
+    /// <summary>What raised the complexity score.</summary>
+    public IReadOnlyList<string> ComplexityReasons => Analysis.Reasons;
+
+    /// <summary>True once the prompt has been analysed, so a decision shows only what it used.</summary>
+    public bool Analysed => _analysis is not null;
+
+    private PromptAnalysis Analysis => _analysis ??= _analyze?.Invoke() ?? Nothing;
 }

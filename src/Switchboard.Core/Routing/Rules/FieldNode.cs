@@ -14,8 +14,8 @@ internal sealed class FieldNode(RuleField field) : RuleNode
         RuleField.User => RuleValue.FromText(context.User),
         RuleField.Hour => RuleValue.FromNumber(context.Hour),
         RuleField.Weekday => RuleValue.FromText(context.Weekday),
-        RuleField.Tokens => RuleValue.FromNumber(context.Tokens),
-        RuleField.Complexity => Complexity(context),
+        RuleField.Tokens => Analysed(context, tokens: true),
+        RuleField.Complexity => Analysed(context, tokens: false),
         RuleField.RetryCount => RuleValue.FromNumber(context.RetryCount),
         RuleField.HasTools => RuleValue.FromBool(context.HasTools),
         RuleField.HasImages => RuleValue.FromBool(context.HasImages),
@@ -24,14 +24,15 @@ internal sealed class FieldNode(RuleField field) : RuleNode
     };
 
     /// <summary>
-    /// Read only here, so a request whose rules never mention complexity never pays for scoring it. The scorer
-    /// is the caller's code: if it fails, the value is missing, because evaluation must never throw.
+    /// Read only here, so a request whose rules never mention the prompt's size or complexity never pays for
+    /// analysing it. The analyser is the caller's code: if it fails, the value is missing, because evaluation
+    /// must never throw.
     /// </summary>
-    private static RuleValue Complexity(RoutingContext context)
+    private static RuleValue Analysed(RoutingContext context, bool tokens)
     {
         try
         {
-            return RuleValue.FromNumber(context.Complexity);
+            return RuleValue.FromNumber(tokens ? context.Tokens : context.Complexity);
         }
         catch (Exception)
         {
