@@ -16,6 +16,9 @@ namespace Switchboard.Benchmarks;
 /// upstream connection) in front of <see cref="TinyUpstream"/>, against the same request sent straight to
 /// the tiny upstream. <c>Gateway - Direct</c> is the latency and the allocation (client, gateway and
 /// upstream all count: <see cref="MemoryDiagnoser"/> measures the whole process) that the gateway adds.
+/// <c>GatewayFallback</c> asks for a route whose first target answers 503 (the tiny upstream's <c>/down</c>) and whose
+/// second answers: beyond <c>GatewayNonStreamed</c>, it is what a failed first attempt costs. The circuit breaker is
+/// kept from opening, so every request really takes the failed call.
 /// </summary>
 [MemoryDiagnoser]
 public class GatewayBenchmarks : IDisposable
@@ -29,6 +32,7 @@ public class GatewayBenchmarks : IDisposable
     private Uri _throughGateway = null!;
     private readonly byte[] _body = Payloads.ChatRequest();
     private readonly byte[] _streamBody = Payloads.ChatRequest(stream: true);
+    private readonly byte[] _fallbackBody = Payloads.ChatRequest(model: "fallback");
     private readonly byte[] _sink = new byte[16 * 1024];
 
     [GlobalSetup]
@@ -36,7 +40,13 @@ public class GatewayBenchmarks : IDisposable
     {
         _upstream = await TinyUpstream.StartAsync();
         var environment = Payloads.Environment(_upstream.Origin + "/v1");
-        var options = ConfigLoader.Parse("", "bench.yaml", environment);
+        var options = ConfigLoader.Parse($$"""
+            providers:
+              down: { type: openai-compatible, base_url: "{{_upstream.Origin}}/down/v1", api_key: sk-bench-down }
+            resilience: { retries: 0, circuit_breaker: { minimum_requests: 2000000000 } }
+            routes:
+              fallback: { strategy: fallback, targets: [down/gpt-4o-mini, gpt-4o-mini] }
+            """, "bench.yaml", environment);
         _gateway = SwitchboardGateway.Build(options, new GatewayHostOptions { Port = 0, ConsoleLogging = false, Environment = environment });
         await _gateway.StartAsync();
         var gatewayOrigin = _gateway.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single().TrimEnd('/');
@@ -52,6 +62,11 @@ public class GatewayBenchmarks : IDisposable
         if (check.StatusCode != HttpStatusCode.OK || !check.Headers.TryGetValues("x-switchboard-provider", out var provider) || provider.Single() != "openai")
             throw new InvalidOperationException($"the gateway answered {(int)check.StatusCode}: {await check.Content.ReadAsStringAsync()}");
         Console.WriteLine($"// gateway {gatewayOrigin} -> upstream {_upstream.Origin}; x-switchboard-overhead-ms on a cold call: {check.Headers.GetValues("x-switchboard-overhead-ms").Single()}");
+        using var fallbackRequest = Request(_throughGateway, _fallbackBody);
+        using var fallback = await _client.SendAsync(fallbackRequest);
+        var attempts = fallback.Headers.GetValues("x-switchboard-attempts").Single();
+        if (fallback.StatusCode != HttpStatusCode.OK || !attempts.StartsWith("down/gpt-4o-mini unavailable:503", StringComparison.Ordinal))
+            throw new InvalidOperationException($"the fallback did not happen: {(int)fallback.StatusCode}, attempts {attempts}");
         var streamed = await ReadAllAsync(_throughGateway, _streamBody);
         if (streamed < 4000) throw new InvalidOperationException($"the gateway's stream had only {streamed} bytes");
     }
@@ -71,6 +86,9 @@ public class GatewayBenchmarks : IDisposable
 
     [Benchmark]
     public Task<int> GatewayNonStreamed() => ReadAllAsync(_throughGateway, _body);
+
+    [Benchmark]
+    public Task<int> GatewayFallback() => ReadAllAsync(_throughGateway, _fallbackBody);
 
     /// <summary>20 chunks and <c>data: [DONE]</c>, each flushed on its own by the upstream.</summary>
     [Benchmark]

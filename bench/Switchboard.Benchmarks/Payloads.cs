@@ -14,8 +14,8 @@ internal static class Payloads
     /// A ~1 KB chat request as an SDK sends it: a system message, two user turns around an assistant turn,
     /// one function tool, and the sampling parameters a typical app sets.
     /// </summary>
-    public static byte[] ChatRequest(bool stream = false) => Encoding.UTF8.GetBytes(
-        "{\"model\":\"" + Model + "\",\"messages\":[" +
+    public static byte[] ChatRequest(bool stream = false, string model = Model) => Encoding.UTF8.GetBytes(
+        "{\"model\":\"" + model + "\",\"messages\":[" +
         "{\"role\":\"system\",\"content\":\"You are the assistant of an online bookshop. Answer in at most two sentences, quote prices in euros, and call lookup_title whenever the customer names a book you have not seen in this conversation.\"}," +
         "{\"role\":\"user\",\"content\":\"Do you have The Left Hand of Darkness in paperback?\"}," +
         "{\"role\":\"assistant\",\"content\":\"Yes: the 2019 Gollancz paperback is in stock at 11.99 EUR and ships within two working days.\"}," +
@@ -89,10 +89,12 @@ internal static class Payloads
 
     public static byte[] Concat(IEnumerable<byte[]> parts) => parts.SelectMany(p => p).ToArray();
 
-    /// <summary>The environment the benchmarks' runtimes see: a fake OpenAI key, and optionally where OpenAI lives.</summary>
+    /// <summary>The environment the benchmarks' runtimes see: fake OpenAI, Anthropic and Gemini keys, and optionally where OpenAI lives.</summary>
     public static Func<string, string?> Environment(string? openAIBaseUrl = null) => name => name switch
     {
         "OPENAI_API_KEY" => "sk-bench-0000000000000000000000000000000000000000",
+        "ANTHROPIC_API_KEY" => "sk-ant-bench-000000000000000000000000000000000000",
+        "GEMINI_API_KEY" => "AIza-bench-0000000000000000000000000000000",
         "OPENAI_BASE_URL" => openAIBaseUrl,
         _ => null,
     };

@@ -12,7 +12,7 @@ namespace Switchboard.Benchmarks;
 [MemoryDiagnoser]
 public class RuleBenchmarks
 {
-    private static readonly string[] Conditions =
+    internal static readonly string[] Conditions =
     [
         "provider_status['claude-cli'] == 'down'",
         "priority == 0",
@@ -45,7 +45,7 @@ public class RuleBenchmarks
     public void Setup()
     {
         _rules = [.. Conditions.Select(RuleCondition.Parse)];
-        _context = new RoutingContext(() => 3.5)
+        _context = new RoutingContext(() => new PromptAnalysis(2_000, 3.5, []))
         {
             Model = "claude-sonnet-4-5",
             Priority = 3,
@@ -58,7 +58,6 @@ public class RuleBenchmarks
             Metadata = new Dictionary<string, string> { ["team"] = "growth", ["tier"] = "pro" },
             Hour = 14,
             Weekday = "wednesday",
-            Tokens = 2_000,
             HasTools = true,
             ProviderStatus = name => Statuses.GetValueOrDefault(name, "unknown"),
         };

@@ -12,13 +12,16 @@ namespace Switchboard.Benchmarks;
 /// <summary>
 /// The smallest OpenAI stand-in that answers like OpenAI: real Kestrel on 127.0.0.1, a fixed
 /// <c>chat.completion</c> for a whole request and a fixed 20-chunk stream when the body asks for one.
-/// It does as little as it can, so what a benchmark sees beyond it is the gateway.
+/// It does as little as it can, so what a benchmark sees beyond it is the gateway. Under <c>/down/</c> it answers
+/// 503 as OpenAI does when overloaded, for fallback paths.
 /// </summary>
 internal sealed class TinyUpstream : IAsyncDisposable
 {
     private static readonly byte[] StreamFlag = "\"stream\":true"u8.ToArray();
 
     private readonly WebApplication _app;
+    private static readonly byte[] Overloaded = """{"error":{"message":"That model is currently overloaded with other requests.","type":"server_error","param":null,"code":null}}"""u8.ToArray();
+
     private readonly byte[] _completion = Payloads.ChatCompletion();
     private readonly byte[][] _events = [.. Payloads.ChatCompletionStreamEvents()];
 
@@ -55,6 +58,14 @@ internal sealed class TinyUpstream : IAsyncDisposable
         var stream = await AsksForStreamAsync(context.Request);
         var response = context.Response;
         response.Headers["x-request-id"] = "req_bench_0001";
+        if (context.Request.Path.StartsWithSegments("/down"))
+        {
+            response.StatusCode = 503;
+            response.ContentType = "application/json";
+            response.ContentLength = Overloaded.Length;
+            await response.Body.WriteAsync(Overloaded, context.RequestAborted);
+            return;
+        }
         if (!stream)
         {
             response.ContentType = "application/json";

@@ -32,6 +32,7 @@ internal static class CliApp
         ServeCommand.Create(env),
         ChatCommand.Create(env),
         ModelsCommand.Create(env),
+        RouteCommand.Create(env),
         DoctorCommand.Create(env),
         VersionCommand.Create(env),
     };

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Switchboard.Chat;
 using Switchboard.Execution;
+using Switchboard.Routing;
 using Switchboard.Usage;
 
 namespace Switchboard.Gateway;
@@ -29,19 +30,21 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
         try
         {
             using var body = await RequestBody.ReadAsync(context, runtime.Options.Server.MaxRequestBodyBytes);
+            var envelope = dialect.Scan(body.WrittenSpan);
+            var decision = Route(context.Request, body, envelope);
             using var upstreamBody = new PooledBufferWriter(body.WrittenCount + 128);
-            var prepared = runtime.Prepare(dialect, body.WrittenSpan, upstreamBody);
+            var call = await runtime.CallAsync(dialect, body.WrittenMemory, envelope, decision, upstreamBody, ForwardedHeaders(context.Request), context.RequestAborted);
+            result = call.Result;
+            var prepared = call.Prepared;
             var headers = context.Response.Headers;
             headers[SwitchboardHeaders.Model] = prepared.Target.Model;
             headers[SwitchboardHeaders.Provider] = prepared.Target.Provider.Name;
+            if (decision.Route is { } route) headers[SwitchboardHeaders.Route] = route;
+            if (decision.Rule is { } rule) headers[SwitchboardHeaders.Rule] = HeaderText(rule);
             if (prepared.DroppedParameters is not null) headers[SwitchboardHeaders.DroppedParams] = prepared.DroppedParameters;
-
-            result = await runtime.Executor.SendAsync(prepared.Target, upstreamBody.WrittenMemory, prepared.Envelope.Stream, context.RequestAborted,
-                prepared.Translated ? null : ForwardedHeaders(context.Request));
             timing.AddUpstream(result.UpstreamTime);
-            if (!result.Response.IsSuccess) throw await UpstreamErrors.ReadAsync(result, result.Token);
 
-            if (!prepared.Envelope.Stream) await WholeAsync(context, result, prepared, timing);
+            if (!envelope.Stream) await WholeAsync(context, result, prepared, timing);
             else if (prepared.Translated) await TranslateStreamAsync(context, result, prepared, timing);
             else await RelayStreamAsync(context, result, timing);
         }
@@ -55,12 +58,34 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
         }
         catch (OperationCanceledException) when (result is not null)
         {
-            await FailAsync(context, ChatExecutor.TimedOut(result.Target, result.Attempts, runtime.Options.Resilience.Timeout), timing);
+            await FailAsync(context, ChatExecutor.TimedOut(result.Target, result.Attempts, runtime.Executor.TimeoutFor(stream: false), stream: false), timing);
         }
         finally
         {
             result?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The decision for the request. A plain model with no routing fields is decided once for all requests; anything
+    /// else reads the request's routing fields (and takes them out of the metadata sent on).
+    /// </summary>
+    private RoutingDecision Route(HttpRequest request, PooledBufferWriter body, ChatRequestEnvelope envelope)
+    {
+        var fields = runtime.Router.NeedsContext(envelope.Model) || RoutingFields.Present(request, body.WrittenSpan, envelope)
+            ? RoutingFields.Read(request, body.WrittenSpan, envelope)
+            : null;
+        return runtime.Route(envelope, body.WrittenMemory, fields);
+    }
+
+    /// <summary>Header values must be visible ASCII; a rule's reason written in another script is sent percent-encoded.</summary>
+    private static string HeaderText(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c is < ' ' or > '~') return Uri.EscapeDataString(text);
+        }
+        return text;
     }
 
     private async Task WholeAsync(HttpContext context, UpstreamResult result, PreparedChat prepared, RequestTiming timing)
@@ -225,7 +250,7 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
     private static void WriteDecision(HttpResponse response, UpstreamResult result, RequestTiming timing)
     {
         var headers = response.Headers;
-        headers[SwitchboardHeaders.Attempts] = result.Attempts.ToString(CultureInfo.InvariantCulture);
+        headers[SwitchboardHeaders.Attempts] = result.Log?.ToString() ?? result.Attempts.ToString(CultureInfo.InvariantCulture);
         if (result.Response.RequestId is { } requestId) headers[SwitchboardHeaders.UpstreamRequestId] = requestId;
         headers[SwitchboardHeaders.OverheadMs] = timing.OverheadMilliseconds();
     }

@@ -15,7 +15,8 @@ internal static class ErrorResponses
         response.ContentType = "application/json";
         var headers = response.Headers;
         if (error.Provider is not null) headers[SwitchboardHeaders.Provider] = error.Provider;
-        headers[SwitchboardHeaders.Attempts] = error.Attempts.ToString(CultureInfo.InvariantCulture);
+        if (error.AttemptLog is { Count: > 0 } log) headers[SwitchboardHeaders.Attempts] = log.ToString();
+        else if (error.Attempts > 0) headers[SwitchboardHeaders.Attempts] = error.Attempts.ToString(CultureInfo.InvariantCulture);
         if (error.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero)
             headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         headers[SwitchboardHeaders.OverheadMs] = timing.OverheadMilliseconds();

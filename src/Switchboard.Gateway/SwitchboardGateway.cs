@@ -64,6 +64,7 @@ public static class SwitchboardGateway
         app.MapGet("/v1/models", models.HandleAsync);
         app.MapGet("/models", models.HandleAsync);
         HealthEndpoints.Map(app, runtime);
+        RoutingEndpoints.Map(app, runtime);
         app.MapFallback(NotFound);
         return app;
     }
@@ -119,6 +120,6 @@ public static class SwitchboardGateway
 
     private static Task NotFound(HttpContext context) =>
         ErrorResponses.WriteAsync(context, DialectOf(context), new SwitchboardException(ErrorCategory.NotFound, 404,
-            $"No such endpoint: {context.Request.Method} {context.Request.Path}. Switchboard serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /health/live and GET /health/ready.",
+            $"No such endpoint: {context.Request.Method} {context.Request.Path}. Switchboard serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, POST /v1/route/explain, GET /health/live, GET /health/ready and GET /health/providers.",
             code: "unknown_url"), RequestTiming.Start());
 }

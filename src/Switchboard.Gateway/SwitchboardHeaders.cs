@@ -6,6 +6,8 @@ internal static class SwitchboardHeaders
     public const string Provider = "x-switchboard-provider";
     public const string Model = "x-switchboard-model";
     public const string Attempts = "x-switchboard-attempts";
+    public const string Route = "x-switchboard-route";
+    public const string Rule = "x-switchboard-rule";
     public const string OverheadMs = "x-switchboard-overhead-ms";
     public const string DroppedParams = "x-switchboard-dropped-params";
     public const string CostUsd = "x-switchboard-cost-usd";

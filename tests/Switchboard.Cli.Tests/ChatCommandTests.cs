@@ -130,7 +130,8 @@ public sealed class ChatCommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Chat_with_a_failing_provider_exits_4_with_its_message_and_no_stack_trace()
     {
-        _fake.Enqueue(UpstreamFault.Status(500));
+        // The first call and both retries fail.
+        for (var i = 0; i < 3; i++) _fake.Enqueue(UpstreamFault.Status(500));
 
         var result = await _cli.RunAsync("chat", "hello");
 

@@ -181,7 +181,7 @@ public sealed class AnthropicEndpointTests
     [InlineData(529, ErrorType.OverloadedError, FakeAnthropicUpstream.OverloadedMessage)]
     public async Task With_an_anthropic_upstream_each_error_keeps_its_status_type_and_message(int status, ErrorType type, string message)
     {
-        await using var host = await AnthropicGatewayHost.StartAsync();
+        await using var host = await AnthropicGatewayHost.StartAsync("resilience: { retries: 0 }");
         host.Anthropic.Enqueue(UpstreamFault.Status(status));
 
         var error = await Should.ThrowAsync<AnthropicApiException>(() => Client(host).Messages.Create(Ask(Claude, "Hello")));
@@ -387,7 +387,7 @@ public sealed class AnthropicEndpointTests
     [InlineData(503, ErrorType.OverloadedError, "That model is currently overloaded")]
     public async Task With_an_openai_upstream_errors_come_back_in_anthropics_shape_with_the_providers_status_and_message(int status, ErrorType type, string message)
     {
-        await using var host = await AnthropicGatewayHost.StartAsync();
+        await using var host = await AnthropicGatewayHost.StartAsync("resilience: { retries: 0 }");
         host.OpenAI.Enqueue(UpstreamFault.Status(status));
 
         var error = await Should.ThrowAsync<AnthropicApiException>(() => Client(host).Messages.Create(Ask("gpt-4o-mini", "Hello")));

@@ -294,7 +294,7 @@ public sealed class AnthropicUpstreamTests
     [InlineData(529, "api_error", FakeAnthropicUpstream.OverloadedMessage)]
     public async Task Each_anthropic_error_keeps_its_status_and_message(int status, string type, string message)
     {
-        await using var host = await AnthropicGatewayHost.StartAsync();
+        await using var host = await AnthropicGatewayHost.StartAsync("resilience: { retries: 0 }");
         host.Anthropic.Enqueue(UpstreamFault.Status(status));
 
         var error = await Should.ThrowAsync<ClientResultException>(() => Client(host).CompleteChatAsync([new UserChatMessage("Hello")]));
@@ -331,7 +331,7 @@ public sealed class AnthropicUpstreamTests
     [Fact]
     public async Task An_anthropic_upstream_slower_than_the_timeout_is_a_504()
     {
-        await using var host = await AnthropicGatewayHost.StartAsync("resilience: { timeout: 1s }");
+        await using var host = await AnthropicGatewayHost.StartAsync("resilience: { response_timeout: 1s, retries: 0 }");
         host.Anthropic.Enqueue(UpstreamFault.Delay(TimeSpan.FromSeconds(10)));
 
         using var response = await host.Gateway.PostChatAsync(GatewayHost.ChatBody(Model));
@@ -344,7 +344,7 @@ public sealed class AnthropicUpstreamTests
     [Fact]
     public async Task A_rate_limit_passes_on_retry_after()
     {
-        await using var host = await AnthropicGatewayHost.StartAsync();
+        await using var host = await AnthropicGatewayHost.StartAsync("resilience: { retries: 0 }");
         host.Anthropic.Enqueue(UpstreamFault.Status(429, retryAfter: TimeSpan.FromSeconds(9)));
 
         using var response = await host.Gateway.PostChatAsync(GatewayHost.ChatBody(Model));

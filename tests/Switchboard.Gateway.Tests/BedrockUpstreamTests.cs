@@ -410,7 +410,8 @@ public sealed class BedrockUpstreamTests
     }
 
     private static Task<GatewayHost> StartAsync(FakeBedrockUpstream bedrock, Action<Dictionary<string, string?>>? environment = null) =>
-        GatewayHost.StartAsync($"providers:\n  bedrock:\n    base_url: {bedrock.BaseUrl}\n", env =>
+        // Retries off: these tests read each provider error as the client gets it, not a retry's answer.
+        GatewayHost.StartAsync($"resilience: {{ retries: 0 }}\nproviders:\n  bedrock:\n    base_url: {bedrock.BaseUrl}\n", env =>
         {
             foreach (var (name, value) in FakeBedrockUpstream.Environment) env[name] = value;
             environment?.Invoke(env);

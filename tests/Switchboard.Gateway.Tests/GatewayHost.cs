@@ -43,7 +43,8 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<GatewayHost> StartAsync(string yaml = "", Action<Dictionary<string, string?>>? environment = null)
+    /// <param name="time">The gateway's clock, for breaker and health timings; the system's by default.</param>
+    public static async Task<GatewayHost> StartAsync(string yaml = "", Action<Dictionary<string, string?>>? environment = null, TimeProvider? time = null)
     {
         var fake = await FakeOpenAIUpstream.StartAsync();
         try
@@ -54,7 +55,7 @@ internal sealed class GatewayHost : IAsyncDisposable
                 ["OPENAI_BASE_URL"] = fake.BaseUrl.ToString(),
             };
             environment?.Invoke(env);
-            var app = Build(yaml.Replace(Placeholder, fake.BaseUrl.ToString(), StringComparison.Ordinal), env);
+            var app = Build(yaml.Replace(Placeholder, fake.BaseUrl.ToString(), StringComparison.Ordinal), env, time: time);
             try
             {
                 await app.StartAsync();
@@ -75,11 +76,11 @@ internal sealed class GatewayHost : IAsyncDisposable
     }
 
     /// <summary>Builds (without starting) a gateway from YAML and an environment, as the CLI would.</summary>
-    public static WebApplication Build(string yaml, IReadOnlyDictionary<string, string?> env, string? host = null)
+    public static WebApplication Build(string yaml, IReadOnlyDictionary<string, string?> env, string? host = null, TimeProvider? time = null)
     {
         string? Lookup(string name) => env.GetValueOrDefault(name);
         var options = ConfigLoader.Parse(yaml, "test.yaml", Lookup);
-        return SwitchboardGateway.Build(options, new GatewayHostOptions { Host = host, Port = 0, Environment = Lookup, ConsoleLogging = false });
+        return SwitchboardGateway.Build(options, new GatewayHostOptions { Host = host, Port = 0, Environment = Lookup, ConsoleLogging = false, Time = time });
     }
 
     /// <summary>A minimal valid request body for <paramref name="model"/>; <paramref name="extra"/> is raw JSON members appended.</summary>

@@ -412,7 +412,8 @@ public sealed class GeminiUpstreamTests
     }
 
     private static Task<GatewayHost> StartAsync(FakeGeminiUpstream gemini, string key = GeminiKey) =>
-        GatewayHost.StartAsync($"providers:\n  google:\n    base_url: {gemini.BaseUrl}\n", env => env["GEMINI_API_KEY"] = key);
+        // Retries off: these tests read each provider error as the client gets it, not a retry's answer.
+        GatewayHost.StartAsync($"resilience: {{ retries: 0 }}\nproviders:\n  google:\n    base_url: {gemini.BaseUrl}\n", env => env["GEMINI_API_KEY"] = key);
 
     private static ChatClient Client(GatewayHost host, string model = Model) =>
         new(model, new ApiKeyCredential("sk-client-not-checked"), new OpenAIClientOptions

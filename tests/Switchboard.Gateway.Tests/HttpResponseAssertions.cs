@@ -22,6 +22,18 @@ internal static class HttpResponseAssertions
     public static string? HeaderOrNull(this HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(", ", values) : null;
 
+    /// <summary>
+    /// The calls the gateway made, from <c>x-switchboard-attempts</c>, each as <c>provider/model outcome</c> without its
+    /// time (<c>openai/gpt-4o-mini ok</c>, <c>openai/gpt-4o-mini rate_limited:429</c>).
+    /// </summary>
+    public static string[] Attempts(this HttpResponseMessage response) =>
+        response.HeaderOrNull("x-switchboard-attempts") is not { } header ? []
+        : header.Split(", ").Select(a =>
+        {
+            a.ShouldMatch(@"^\S+/\S+ \S+ \d+ms$", "each attempt is 'provider/model outcome Nms'");
+            return a[..a.LastIndexOf(' ')];
+        }).ToArray();
+
     /// <summary>Every header as <c>name: value</c> lines, for asserting what must never appear in one.</summary>
     public static string AllHeaders(this HttpResponseMessage response) =>
         string.Join("\n", response.Headers.Concat(response.Content.Headers).Select(h => h.Key + ": " + string.Join(", ", h.Value)));

@@ -132,7 +132,7 @@ public sealed class OpenAISdkTests
     [Fact]
     public async Task Sdk_sees_an_upstream_error_as_ClientResultException_with_its_status()
     {
-        await using var host = await GatewayHost.StartAsync();
+        await using var host = await GatewayHost.StartAsync("resilience: { retries: 0 }");
         host.Fake.Enqueue(UpstreamFault.Status(503));
 
         var error = await Should.ThrowAsync<ClientResultException>(() => Client(host).CompleteChatAsync([new UserChatMessage("Hello!")]));

@@ -70,7 +70,7 @@ public sealed class PassThroughTests
         sent.Headers["content-type"].ShouldStartWith("application/json");
         response.Header("x-switchboard-provider").ShouldBe("openrouter");
         response.Header("x-switchboard-model").ShouldBe("anthropic/claude-sonnet-4");
-        response.Header("x-switchboard-attempts").ShouldBe("1");
+        response.Attempts().ShouldBe(["openrouter/anthropic/claude-sonnet-4 ok"]);
     }
 
     [Fact]

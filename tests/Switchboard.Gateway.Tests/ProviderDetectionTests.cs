@@ -79,7 +79,7 @@ public sealed class ProviderDetectionTests
         using var response = await host.PostChatAsync(GatewayHost.ChatBody("gpt-4o-mini"));
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        response.Header("x-switchboard-attempts").ShouldBe("1");
+        response.Attempts().ShouldBe(["openai/gpt-4o-mini ok"]);
         double.Parse(response.Header("x-switchboard-overhead-ms"), System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThanOrEqualTo(0);
         // gpt-4o-mini: 15 uncached input x $0.15 + 4 cached x $0.075 + 10 output (2 of them reasoning) x $0.60, per million.
         response.Header("x-switchboard-cost-usd").ShouldBe("0.00000855");

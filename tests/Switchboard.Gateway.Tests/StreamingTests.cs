@@ -52,7 +52,7 @@ public sealed class StreamingTests
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         response.Header("x-switchboard-provider").ShouldBe("openai");
         response.Header("x-switchboard-model").ShouldBe("gpt-4o-mini");
-        response.Header("x-switchboard-attempts").ShouldBe("1");
+        response.Attempts().ShouldBe(["openai/gpt-4o-mini ok"]);
         double.Parse(response.Header("x-switchboard-overhead-ms"), System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThanOrEqualTo(0);
         response.Headers.CacheControl!.NoCache.ShouldBeTrue();
         var payloads = Sse.DataPayloads(await response.Content.ReadAsStringAsync());

@@ -10,13 +10,16 @@ namespace Switchboard.Gateway.Tests;
 /// <summary>When the provider fails, the client gets its status and message in OpenAI's shape, or a gateway error that names what went wrong.</summary>
 public sealed class UpstreamFaultTests
 {
+    /// <summary>A provider's own error reaches the client as it is, rather than being retried away.</summary>
+    private const string NoRetries = "resilience: { retries: 0 }";
+
     [Theory]
     [InlineData(500, "The server had an error while processing your request. Sorry about that!")]
     [InlineData(503, "That model is currently overloaded with other requests. You can retry your request, or contact us through our help center at help.openai.com if the error persists.")]
     [InlineData(502, "The server had an error while processing your request. Sorry about that!")]
     public async Task Provider_server_error_keeps_its_status_and_message(int status, string message)
     {
-        await using var host = await GatewayHost.StartAsync();
+        await using var host = await GatewayHost.StartAsync(NoRetries);
         host.Fake.Enqueue(UpstreamFault.Status(status));
 
         using var response = await host.PostChatAsync(GatewayHost.ChatBody());
@@ -25,14 +28,14 @@ public sealed class UpstreamFaultTests
         error.Message.ShouldBe(message);
         error.Type.ShouldBe("api_error");
         response.Header("x-switchboard-provider").ShouldBe("openai");
-        response.Header("x-switchboard-attempts").ShouldBe("1");
+        response.Attempts().ShouldBe([$"openai/gpt-4o-mini unavailable:{status}"]);
         response.HeaderOrNull("x-switchboard-cost-usd").ShouldBeNull();
     }
 
     [Fact]
     public async Task Rate_limit_keeps_429_its_message_and_retry_after()
     {
-        await using var host = await GatewayHost.StartAsync();
+        await using var host = await GatewayHost.StartAsync(NoRetries);
         host.Fake.Enqueue(UpstreamFault.Status(429, retryAfter: TimeSpan.FromSeconds(7)));
 
         using var response = await host.PostChatAsync(GatewayHost.ChatBody());
@@ -156,7 +159,7 @@ public sealed class UpstreamFaultTests
     [Fact]
     public async Task Streamed_request_refused_by_the_provider_gets_a_whole_json_error_not_a_stream()
     {
-        await using var host = await GatewayHost.StartAsync();
+        await using var host = await GatewayHost.StartAsync(NoRetries);
         host.Fake.Enqueue(UpstreamFault.Status(429, retryAfter: TimeSpan.FromSeconds(3)));
 
         using var response = await host.PostChatAsync(GatewayHost.ChatBody(extra: "\"stream\":true"));
@@ -194,7 +197,7 @@ public sealed class UpstreamFaultTests
     [Fact]
     public async Task Provider_dropping_the_connection_before_answering_is_a_502_that_gives_the_cause()
     {
-        await using var host = await GatewayHost.StartAsync();
+        await using var host = await GatewayHost.StartAsync(NoRetries);
         // Not streamed: the fake resets the connection after reading the request, before any response.
         host.Fake.Enqueue(UpstreamFault.CutStreamAfter(0));
 
@@ -211,7 +214,7 @@ public sealed class UpstreamFaultTests
     [Fact]
     public async Task Provider_slower_than_the_timeout_is_a_504_that_names_the_timeout()
     {
-        await using var host = await GatewayHost.StartAsync("resilience: { timeout: 300ms }");
+        await using var host = await GatewayHost.StartAsync("resilience: { response_timeout: 300ms, retries: 0 }");
         host.Fake.Enqueue(UpstreamFault.Delay(TimeSpan.FromSeconds(30)));
 
         using var response = await host.PostChatAsync(GatewayHost.ChatBody());
@@ -219,14 +222,14 @@ public sealed class UpstreamFaultTests
         var error = await response.ShouldBeOpenAIErrorAsync(HttpStatusCode.GatewayTimeout);
         error.Code.ShouldBe("upstream_timeout");
         error.Type.ShouldBe("timeout_error");
-        error.Message.ShouldBe("OpenAI did not answer within 0.3s for model gpt-4o-mini. If the model needs longer, raise resilience.timeout in switchboard.yaml.");
+        error.Message.ShouldBe("OpenAI did not answer within 0.3s for model gpt-4o-mini. If the model needs longer, raise resilience.response_timeout (to a whole answer) in switchboard.yaml.");
         response.Header("x-switchboard-provider").ShouldBe("openai");
     }
 
     [Fact]
     public async Task Streamed_request_to_a_provider_slower_than_the_timeout_is_a_504_too()
     {
-        await using var host = await GatewayHost.StartAsync("resilience: { timeout: 300ms }");
+        await using var host = await GatewayHost.StartAsync("resilience: { timeout: 300ms, retries: 0 }");
         host.Fake.Enqueue(UpstreamFault.Delay(TimeSpan.FromSeconds(30)));
 
         using var response = await host.PostChatAsync(GatewayHost.ChatBody(extra: "\"stream\":true"));

@@ -115,7 +115,7 @@ public sealed class AzureOpenAIAdapterTests : IAsyncLifetime
     [Fact]
     public async Task Azures_own_errors_are_classified()
     {
-        using var runtime = Runtime();
+        using var runtime = Runtime("resilience: { retries: 0 }");
         var client = new SwitchboardClient(runtime);
 
         var missing = await Should.ThrowAsync<SwitchboardException>(() => client.CompleteAsync(new ChatRequest { Model = "azure/no-such-deployment", Messages = [ChatMessage.User("Hi")] }));

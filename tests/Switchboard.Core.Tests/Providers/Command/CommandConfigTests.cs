@@ -39,7 +39,7 @@ public sealed class CommandConfigTests
     [InlineData("cli: { type: command, command: [claude], output: stderr }",
         "switchboard.yaml:2:52: providers.cli.output must be one of stdout, file, not 'stderr'.")]
     [InlineData("cli: { type: command, command: [claude], timeout: 0s }",
-        "switchboard.yaml:2:53: providers.cli.timeout must be longer than 0, such as 120s or 10m.")]
+        "switchboard.yaml:2:53: providers.cli.timeout must be longer than 0, such as 10s or 2m.")]
     [InlineData("cli: { type: command, command: [claude], timeout: soon }",
         "switchboard.yaml:2:53: providers.cli.timeout must be a duration such as 500ms, 10s, 2m or 1h, not 'soon'.")]
     [InlineData("cli: { type: command, command: [claude], base_url: \"http://x\" }",

@@ -165,7 +165,9 @@ public sealed class OllamaAdapterTests : IAsyncLifetime
         error.Message.ShouldEndWith("Is Ollama running? Start it with: ollama serve");
     }
 
+    // Retries off: the tests read each provider error as the caller gets it, not a retry's answer.
     private SwitchboardRuntime Runtime() => TestRuntime.Create($$"""
+        resilience: { retries: 0 }
         providers:
           local: { type: ollama, base_url: "{{_ollama.BaseUrl}}", api: native }
         """);

@@ -126,7 +126,7 @@ public sealed class RuleConditionPropertyTests
         }
         // Whatever parsed must evaluate, on an empty request and a full one.
         parsed.Evaluate(new RoutingContext());
-        parsed.Evaluate(new RoutingContext(() => double.NaN) { Priority = double.NaN, Agent = "", Labels = [""], ProviderStatus = _ => null! });
+        parsed.Evaluate(new RoutingContext(() => new PromptAnalysis(0, double.NaN, [])) { Priority = double.NaN, Agent = "", Labels = [""], ProviderStatus = _ => null! });
         return parsed.Text == text;
     }
 
@@ -216,7 +216,7 @@ public sealed class RuleConditionPropertyTests
             foreach (var (key, value) in Metadata) metadata[key] = value;
             var statuses = Statuses?.GroupBy(s => s.Provider).ToDictionary(g => g.Key, g => g.First().Status);
             // A null complexity stands for a scorer that fails, a null status list for a health lookup that does.
-            return new RoutingContext(() => Complexity ?? throw new InvalidOperationException("scorer failed"))
+            return new RoutingContext(() => new PromptAnalysis(Tokens, Complexity ?? throw new InvalidOperationException("scorer failed"), []))
             {
                 Priority = Priority,
                 Labels = Labels,
@@ -227,7 +227,6 @@ public sealed class RuleConditionPropertyTests
                 User = User,
                 Hour = Hour,
                 Weekday = Weekday!,
-                Tokens = Tokens,
                 RetryCount = RetryCount,
                 HasTools = HasTools,
                 HasImages = HasImages,

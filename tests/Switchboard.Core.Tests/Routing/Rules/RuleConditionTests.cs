@@ -11,7 +11,7 @@ public sealed class RuleConditionTests
 {
     private static bool Matches(string condition, RoutingContext context) => RuleCondition.Parse(condition).Evaluate(context);
 
-    private static readonly RoutingContext Pricing = new(() => 8.5)
+    private static readonly RoutingContext Pricing = new(() => new PromptAnalysis(12_000, 8.5, []))
     {
         Model = "gpt-4o-mini",
         Priority = 0,
@@ -24,7 +24,6 @@ public sealed class RuleConditionTests
         Metadata = new Dictionary<string, string> { ["team"] = "search", ["tier"] = "2" },
         Hour = 23,
         Weekday = "saturday",
-        Tokens = 12_000,
         RetryCount = 1,
         HasTools = true,
         HasImages = false,
@@ -32,7 +31,7 @@ public sealed class RuleConditionTests
     };
 
     // A request that sent nothing: no priority, no agent, no labels, no metadata.
-    private static readonly RoutingContext Bare = new() { Hour = 12, Weekday = "tuesday", Tokens = 40 };
+    private static readonly RoutingContext Bare = new(() => new PromptAnalysis(40, 0, [])) { Hour = 12, Weekday = "tuesday" };
 
     [Theory]
     [InlineData("priority == 0")]
@@ -294,11 +293,11 @@ public sealed class RuleConditionTests
     public void Complexity_is_scored_only_when_a_condition_reaches_it_and_only_once()
     {
         var scored = 0;
-        var context = new RoutingContext(() => { scored++; return 7.5; }) { Agent = "search", Tokens = 100 };
+        var context = new RoutingContext(() => { scored++; return new PromptAnalysis(100, 7.5, []); }) { Agent = "search" };
         RuleCondition[] rules =
         [
             RuleCondition.Parse("agent == 'pricing' and complexity > 5"),
-            RuleCondition.Parse("tokens > 8000 or hour == 99"),
+            RuleCondition.Parse("has_tools and tokens > 8000"),
             RuleCondition.Parse("has_tools and complexity > 5"),
         ];
 
