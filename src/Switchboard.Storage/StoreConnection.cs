@@ -109,6 +109,10 @@ public sealed class StoreConnection
     {
         path = path.Trim();
         if (path.Length == 0) throw new StoreException("The storage connection 'sqlite:' names no file: write sqlite:PATH, for example sqlite:switchboard.db.");
+        // sqlite://x means different files to different tools (SQLAlchemy reads sqlite:///x as relative): refuse
+        // rather than guess.
+        if (path.StartsWith("//", StringComparison.Ordinal))
+            throw new StoreException("Write a SQLite store as sqlite:PATH without slashes after the colon: sqlite:switchboard.db or sqlite:/var/lib/switchboard/switchboard.db.");
         if (path.Equals(":memory:", StringComparison.OrdinalIgnoreCase))
             throw new StoreException("An in-memory SQLite store is not supported: every connection would see a different database. Use a file, for example a temporary one.");
         var full = Path.GetFullPath(path);

@@ -60,6 +60,17 @@ public sealed class StoreConnectionTests
     }
 
     [Fact]
+    public void Postgres_url_passes_other_parameters_to_npgsql_by_their_keyword()
+    {
+        var connection = StoreConnection.Parse("postgres://u:pw@h/db?maximum%20pool%20size=50&search_path=usage&connect_timeout=7");
+
+        var builder = new NpgsqlConnectionStringBuilder(connection.ConnectionString);
+        builder.MaxPoolSize.ShouldBe(50);
+        builder.SearchPath.ShouldBe("usage");
+        builder.Timeout.ShouldBe(7);
+    }
+
+    [Fact]
     public void Npgsql_connection_string_is_postgres_and_shown_without_its_password()
     {
         var connection = StoreConnection.Parse($"Host=127.0.0.1;Port=5432;Username=sb;Password={Secret};Database=sb");
@@ -99,6 +110,7 @@ public sealed class StoreConnectionTests
     [InlineData("  ")]
     [InlineData("sqlite:")]
     [InlineData("sqlite::memory:")]
+    [InlineData("sqlite:///var/lib/switchboard.db")]
     public void Empty_or_unsupported_connections_are_refused(string text) =>
         Should.Throw<StoreException>(() => StoreConnection.Parse(text));
 
