@@ -11,6 +11,8 @@ namespace Switchboard.Benchmarks;
 /// last one written (the writer's stop waits for it): the time per record is the inverse of the records per
 /// second the usage log sustains. SQLite in a temporary file; PostgreSQL from <c>SWITCHBOARD_TEST_POSTGRES</c>
 /// (in a schema of its own, dropped after), and left out when that is not set.
+/// <c>dotnet run -c Release -- --filter '*UsageStoreBenchmarks*'</c>; on a busy machine BenchmarkDotNet's
+/// two-minute limit for building its own project may need <c>--buildTimeout 1200</c>.
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
 public class UsageStoreBenchmarks
