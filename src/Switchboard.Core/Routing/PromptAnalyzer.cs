@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Numerics;
-using System.Text;
+using System.Runtime.CompilerServices;
 
 namespace Switchboard.Routing;
 
@@ -49,61 +49,87 @@ public static class PromptAnalyzer
 
     internal static PromptAnalysis Score(in PromptScan scan)
     {
-        var reasons = new List<string>(6);
+        var reasons = new List<string>(8);
         var score = 0.0;
         var task = scan.Task;
+        // Each reason is written once, weight included, so it costs one string.
+        Span<char> buffer = stackalloc char[256];
 
-        var length = scan.EstimatedTokens >= 8000 ? 3 : scan.EstimatedTokens >= 2000 ? 2 : scan.EstimatedTokens >= 500 ? 1 : 0;
-        if (length > 0) Add(reasons, ref score, length, string.Create(Invariant, $"long prompt ({scan.EstimatedTokens:N0} tokens)"));
+        var tokens = scan.EstimatedTokens;
+        var length = tokens >= 8000 ? 3 : tokens >= 2000 ? 2 : tokens >= 500 ? 1 : 0;
+        if (length > 0) Add(reasons, ref score, length, string.Create(Invariant, buffer, $"long prompt ({tokens:N0} tokens) +{length}"));
 
         var blocks = task.CodeBlocks;
         var symbolPercent = task.TextBytes == 0 ? 0 : task.CodeSymbols * 100 / task.TextBytes;
-        if (blocks > 0) Add(reasons, ref score, Math.Min(2, 1 + 0.25 * (blocks - 1)), blocks == 1 ? "1 code block" : string.Create(Invariant, $"{blocks} code blocks"));
-        else if (task.TextBytes >= 120 && symbolPercent >= 4) Add(reasons, ref score, 1, string.Create(Invariant, $"code-like text ({symbolPercent}% symbols)"));
+        if (blocks > 0)
+        {
+            var weight = Math.Min(2, 1 + 0.25 * (blocks - 1));
+            Add(reasons, ref score, weight, string.Create(Invariant, buffer, $"{blocks} code block{(blocks == 1 ? "" : "s")} +{weight:0.##}"));
+        }
+        else if (task.TextBytes >= 120 && symbolPercent >= 4)
+        {
+            Add(reasons, ref score, 1, string.Create(Invariant, buffer, $"code-like text ({symbolPercent}% symbols) +1"));
+        }
 
-        AddTerms(reasons, ref score, task.Terms, PromptTerms.Kind.Coding, "coding terms", 1, quoted: false, extra: 0, extraShown: null);
-        AddTerms(reasons, ref score, task.Terms, PromptTerms.Kind.Architecture, "architecture terms", 2.5, quoted: false, extra: 0, extraShown: null);
-        var list = task.ListItems >= 3;
-        AddTerms(reasons, ref score, task.Terms, PromptTerms.Kind.Steps, "multi-step", 2, quoted: true,
-            extra: list ? 2 : 0, extraShown: list ? string.Create(Invariant, $"{task.ListItems}-item list") : null);
+        AddTerms(reasons, ref score, buffer, task.Terms, PromptTerms.Kind.Coding, "coding terms: ", 1, quoted: false);
+        AddTerms(reasons, ref score, buffer, task.Terms, PromptTerms.Kind.Architecture, "architecture terms: ", 2.5, quoted: false);
+        AddTerms(reasons, ref score, buffer, task.Terms, PromptTerms.Kind.Steps, "multi-step: ", 2, quoted: true, listItems: task.ListItems >= 3 ? task.ListItems : 0);
 
-        if (scan.MaxTokens >= 4000) Add(reasons, ref score, 1, string.Create(Invariant, $"asks for a long answer (max_tokens {scan.MaxTokens})"));
-        AddTerms(reasons, ref score, task.Terms, PromptTerms.Kind.Depth, "asks for depth", 1, quoted: true, extra: 0, extraShown: null);
+        if (scan.MaxTokens >= 4000) Add(reasons, ref score, 1, string.Create(Invariant, buffer, $"asks for a long answer (max_tokens {scan.MaxTokens}) +1"));
+        AddTerms(reasons, ref score, buffer, task.Terms, PromptTerms.Kind.Depth, "asks for depth: ", 1, quoted: true);
 
-        if (scan.Tools > 0) Add(reasons, ref score, scan.Tools >= 4 ? 1 : 0.5, scan.Tools == 1 ? "1 tool" : string.Create(Invariant, $"{scan.Tools} tools"));
-        if (scan.Turns >= 6) Add(reasons, ref score, scan.Turns >= 12 ? 1 : 0.5, string.Create(Invariant, $"{scan.Turns} turns"));
+        if (scan.Tools > 0)
+        {
+            var weight = scan.Tools >= 4 ? 1 : 0.5;
+            Add(reasons, ref score, weight, string.Create(Invariant, buffer, $"{scan.Tools} tool{(scan.Tools == 1 ? "" : "s")} +{weight:0.##}"));
+        }
+        if (scan.Turns >= 6)
+        {
+            var weight = scan.Turns >= 12 ? 1 : 0.5;
+            Add(reasons, ref score, weight, string.Create(Invariant, buffer, $"{scan.Turns} turns +{weight:0.##}"));
+        }
 
         var complexity = Math.Round(Math.Clamp(score, 0, 10), 1, MidpointRounding.AwayFromZero);
-        return new PromptAnalysis(scan.EstimatedTokens, complexity, reasons);
+        return new PromptAnalysis(tokens, complexity, reasons);
     }
 
     /// <summary>
-    /// Adds +0.5 for each concept of <paramref name="kind"/> found, and for each of <paramref name="extra"/> other
-    /// markers (shown as <paramref name="extraShown"/>), at most <paramref name="cap"/>.
+    /// Adds +0.5 for each concept of <paramref name="kind"/> found, at most <paramref name="cap"/>; a numbered list of
+    /// <paramref name="listItems"/> counts as two.
     /// </summary>
-    private static void AddTerms(List<string> reasons, ref double score, ulong terms, PromptTerms.Kind kind, string label, double cap,
-        bool quoted, int extra, string? extraShown)
+    private static void AddTerms(List<string> reasons, ref double score, Span<char> buffer, ulong terms, PromptTerms.Kind kind, string label,
+        double cap, bool quoted, int listItems = 0)
     {
         var found = terms & PromptTerms.MaskOf(kind);
-        var count = BitOperations.PopCount(found) + extra;
+        var count = BitOperations.PopCount(found) + (listItems > 0 ? 2 : 0);
         if (count == 0) return;
-        var shown = new StringBuilder(label).Append(": ");
-        var first = true;
+        var text = new DefaultInterpolatedStringHandler(0, 0, Invariant, buffer);
+        text.AppendLiteral(label);
+        var separator = "";
         for (; found != 0; found &= found - 1)
         {
-            if (!first) shown.Append(", ");
             var name = PromptTerms.Concepts[BitOperations.TrailingZeroCount(found)].Shown;
-            if (quoted) shown.Append('"').Append(name).Append('"');
-            else shown.Append(name);
-            first = false;
+            text.AppendLiteral(separator);
+            if (quoted) text.AppendLiteral("\"");
+            text.AppendLiteral(name);
+            if (quoted) text.AppendLiteral("\"");
+            separator = ", ";
         }
-        if (extraShown is not null) shown.Append(first ? "" : ", ").Append(extraShown);
-        Add(reasons, ref score, Math.Min(cap, 0.5 * count), shown.ToString());
+        if (listItems > 0)
+        {
+            text.AppendLiteral(separator);
+            text.AppendFormatted(listItems);
+            text.AppendLiteral("-item list");
+        }
+        var weight = Math.Min(cap, 0.5 * count);
+        text.AppendLiteral(" +");
+        text.AppendFormatted(weight, "0.##");
+        Add(reasons, ref score, weight, text.ToStringAndClear());
     }
 
-    private static void Add(List<string> reasons, ref double score, double weight, string what)
+    private static void Add(List<string> reasons, ref double score, double weight, string reason)
     {
         score += weight;
-        reasons.Add(string.Create(Invariant, $"{what} +{weight:0.##}"));
+        reasons.Add(reason);
     }
 }

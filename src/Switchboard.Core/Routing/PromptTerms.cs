@@ -74,22 +74,31 @@ internal static class PromptTerms
 
     private static readonly ulong[] Masks = BuildMasks();
 
-    // Spellings by their first letter, so a word start is compared with a handful of spellings, not all of them.
-    private static readonly Spelling[][] ByFirstLetter = BuildIndex();
+    // Spellings by their first two letters (26 × 26 lists, most empty), so most words are turned away by one lookup
+    // and the rest are compared with one or two spellings, not all of them.
+    private static readonly Spelling[][] ByFirstTwoLetters = BuildIndex();
 
-    /// <summary>The bit of the concept a spelling of which starts <paramref name="text"/>, or 0.</summary>
+    /// <summary>The bit of the concept a spelling of which starts <paramref name="text"/>, which starts with a letter; or 0.</summary>
     public static ulong Match(ReadOnlySpan<byte> text)
     {
-        foreach (var spelling in ByFirstLetter[(text[0] | 0x20) - 'a'])
+        if (text.Length < 3) return 0;
+        var second = (uint)((text[1] | 0x20) - 'a');
+        if (second > 'z' - 'a') return 0;
+        foreach (var spelling in ByFirstTwoLetters[((text[0] | 0x20) - 'a') * 26 + (int)second])
         {
-            var length = spelling.Text.Length;
-            if (text.Length < length || !Ascii.EqualsIgnoreCase(text[..length], spelling.Text)) continue;
-            if (spelling.AnyEnding || text.Length == length || !TextSignals.IsLetter(text[length])) return spelling.Bit;
+            var expected = spelling.Text;
+            if (text.Length < expected.Length) continue;
+            // Spellings are lower case letters, spaces and hyphens, which OR 0x20 leaves alone; the bytes a JSON string
+            // could OR into a space or hyphen (0x00, 0x0D) are control characters it cannot hold unescaped.
+            var k = 2;
+            while (k < expected.Length && (text[k] | 0x20) == expected[k]) k++;
+            if (k < expected.Length) continue;
+            if (spelling.AnyEnding || text.Length == k || !TextSignals.IsLetter(text[k])) return spelling.Bit;
         }
         return 0;
     }
 
-    private sealed record Spelling(byte[] Text, bool AnyEnding, ulong Bit);
+    private readonly record struct Spelling(byte[] Text, bool AnyEnding, ulong Bit);
 
     private static ulong[] BuildMasks()
     {
@@ -101,7 +110,7 @@ internal static class PromptTerms
 
     private static Spelling[][] BuildIndex()
     {
-        var index = new List<Spelling>[26];
+        var index = new List<Spelling>[26 * 26];
         for (var i = 0; i < index.Length; i++) index[i] = [];
         for (var i = 0; i < Concepts.Count; i++)
         {
@@ -109,7 +118,9 @@ internal static class PromptTerms
             {
                 var anyEnding = spelling.EndsWith('*');
                 var text = Encoding.ASCII.GetBytes(anyEnding ? spelling[..^1] : spelling);
-                index[text[0] - 'a'].Add(new Spelling(text, anyEnding, 1UL << i));
+                if (text.Length < 3 || !text.All(c => c is >= (byte)'a' and <= (byte)'z' or (byte)' ' or (byte)'-') || !TextSignals.IsLetter(text[1]))
+                    throw new InvalidOperationException($"PromptTerms spelling '{spelling}' must be lower case letters, spaces and hyphens, start with two letters and be three characters or more.");
+                index[(text[0] - 'a') * 26 + text[1] - 'a'].Add(new Spelling(text, anyEnding, 1UL << i));
             }
         }
         return [.. index.Select(list => list.ToArray())];

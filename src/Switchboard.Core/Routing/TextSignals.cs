@@ -48,6 +48,8 @@ internal struct TextSignals
             if (IsLetter(b))
             {
                 if (wordStart && plain) Terms |= PromptTerms.Match(raw[i..]);
+                // Nothing else starts inside a word, so its other letters need no look.
+                while (i + 1 < raw.Length && IsWordByte(raw[i + 1])) i++;
                 wordStart = lineStart = false;
                 continue;
             }
@@ -111,6 +113,8 @@ internal struct TextSignals
     }
 
     internal static bool IsLetter(byte b) => (uint)((b | 0x20) - 'a') <= 'z' - 'a';
+
+    private static bool IsWordByte(byte b) => IsLetter(b) || b >= 0x80 || (uint)(b - '0') <= 9;
 
     /// <summary>Whether <paramref name="line"/> starts with one or two digits, then <c>.</c> or <c>)</c>, then a space.</summary>
     private static bool IsListItem(ReadOnlySpan<byte> line)
