@@ -32,6 +32,8 @@ public sealed class SwitchboardRuntime : IDisposable
         Executor = new ChatExecutor(Time, options.Resilience, Deployments);
     }
 
+    private static readonly byte[] IncludeUsage = """{"include_usage":true}"""u8.ToArray();
+
     public SwitchboardOptions Options { get; }
 
     public TimeProvider Time { get; }
@@ -97,6 +99,13 @@ public sealed class SwitchboardRuntime : IDisposable
                 edits = edits.Copy();
                 if (metadata.Length == 0) edits.Removed.Add("metadata");
                 else edits.Replaced.Add(("metadata", metadata));
+            }
+            if (envelope.Stream && envelope.IncludeUsage != true && client.Dialect == WireDialect.OpenAI)
+            {
+                // The usage of a stream comes only when asked for; the relay keeps that chunk from a client that did not ask.
+                edits = edits == target.ModelOnlyEdits ? edits.Copy() : edits;
+                if (envelope.IndexOf(body, "stream_options"u8) >= 0) edits.Replaced.Add(("stream_options", IncludeUsage));
+                else edits.Added.Add(("stream_options", IncludeUsage));
             }
             ChatRequestRewriter.Write(body, envelope, edits, output);
             return new PreparedChat(envelope, target, dropped, Translated: false);

@@ -16,26 +16,32 @@ namespace Switchboard.Gateway;
 /// and the answer comes back as bytes, a stream relayed as it arrives while its usage is read. Otherwise request,
 /// answer and stream are translated through the canonical shape.
 /// </summary>
-internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect dialect)
+internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect dialect, UsageRecorder usage)
 {
     private const int CopyBufferSize = 16 * 1024;
     private const long MaxUpstreamBody = 64L * 1024 * 1024;
+
+    /// <summary>Bytes of a translated stream per token of answer: one event of some 150 bytes carries about one token.</summary>
+    private const int StreamBytesPerToken = 150;
 
     public IClientDialect Dialect => dialect;
 
     public async Task HandleAsync(HttpContext context)
     {
         var timing = RequestTiming.Start();
+        var account = new RequestUsage(runtime.Time.GetUtcNow(), runtime.Time.GetTimestamp());
         UpstreamResult? result = null;
         try
         {
             using var body = await RequestBody.ReadAsync(context, runtime.Options.Server.MaxRequestBodyBytes);
             var envelope = dialect.Scan(body.WrittenSpan);
-            var decision = Route(context.Request, body, envelope);
+            var decision = Route(context.Request, body, envelope, account);
             using var upstreamBody = new PooledBufferWriter(body.WrittenCount + 128);
             var call = await runtime.CallAsync(dialect, body.WrittenMemory, envelope, decision, upstreamBody, ForwardedHeaders(context.Request), context.RequestAborted);
             result = call.Result;
             var prepared = call.Prepared;
+            account.Target = prepared.Target;
+            account.Log = result.Log;
             var headers = context.Response.Headers;
             headers[SwitchboardHeaders.Model] = prepared.Target.Model;
             headers[SwitchboardHeaders.Provider] = prepared.Target.Provider.Name;
@@ -44,12 +50,19 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
             if (prepared.DroppedParameters is not null) headers[SwitchboardHeaders.DroppedParams] = prepared.DroppedParameters;
             timing.AddUpstream(result.UpstreamTime);
 
-            if (!envelope.Stream) await WholeAsync(context, result, prepared, timing);
-            else if (prepared.Translated) await TranslateStreamAsync(context, result, prepared, timing);
-            else await RelayStreamAsync(context, result, timing);
+            var outputEstimate = !envelope.Stream ? await WholeAsync(context, result, prepared, timing, account)
+                : prepared.Translated ? await TranslateStreamAsync(context, result, prepared, timing, account)
+                : await RelayStreamAsync(context, result, envelope, timing, account);
+            if (account.Tokens is null)
+            {
+                // The provider said nothing of its usage: count it as well as the gateway can, and say it is an estimate.
+                account.Tokens = new TokenUsage(PromptAnalyzer.Analyze(body.WrittenSpan).EstimatedTokens, outputEstimate);
+                account.Estimated = true;
+            }
         }
         catch (SwitchboardException error)
         {
+            account.Error = error;
             await FailAsync(context, error, timing);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -58,11 +71,15 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
         }
         catch (OperationCanceledException) when (result is not null)
         {
-            await FailAsync(context, ChatExecutor.TimedOut(result.Target, result.Attempts, runtime.Executor.TimeoutFor(stream: false), stream: false), timing);
+            account.Error = ChatExecutor.TimedOut(result.Target, result.Attempts, runtime.Executor.TimeoutFor(stream: false), stream: false);
+            await FailAsync(context, account.Error, timing);
         }
         finally
         {
             result?.Dispose();
+            // 499: nginx's word for a client that closed the request before the answer was whole.
+            var status = context.RequestAborted.IsCancellationRequested ? 499 : account.Error?.StatusCode ?? context.Response.StatusCode;
+            await usage.RecordAsync(account.ToRecord(status, runtime.Time, keyId: null));
         }
     }
 
@@ -70,12 +87,15 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
     /// The decision for the request. A plain model with no routing fields is decided once for all requests; anything
     /// else reads the request's routing fields (and takes them out of the metadata sent on).
     /// </summary>
-    private RoutingDecision Route(HttpRequest request, PooledBufferWriter body, ChatRequestEnvelope envelope)
+    private RoutingDecision Route(HttpRequest request, PooledBufferWriter body, ChatRequestEnvelope envelope, RequestUsage account)
     {
         var fields = runtime.Router.NeedsContext(envelope.Model) || RoutingFields.Present(request, body.WrittenSpan, envelope)
             ? RoutingFields.Read(request, body.WrittenSpan, envelope)
             : null;
-        return runtime.Route(envelope, body.WrittenMemory, fields);
+        account.Fields = fields;
+        var decision = runtime.Route(envelope, body.WrittenMemory, fields);
+        account.Decision = decision;
+        return decision;
     }
 
     /// <summary>Header values must be visible ASCII; a rule's reason written in another script is sent percent-encoded.</summary>
@@ -88,7 +108,8 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
         return text;
     }
 
-    private async Task WholeAsync(HttpContext context, UpstreamResult result, PreparedChat prepared, RequestTiming timing)
+    /// <returns>The answer's tokens as estimated from its size, in case the provider sent no usage.</returns>
+    private async Task<int> WholeAsync(HttpContext context, UpstreamResult result, PreparedChat prepared, RequestTiming timing, RequestUsage account)
     {
         var upstream = result.Response;
         var read = Stopwatch.GetTimestamp();
@@ -135,52 +156,62 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
         WriteDecision(httpResponse, result, timing);
         if (usage is { } tokens && CostCalculator.Cost(tokens, result.Target.CatalogModel) is { } cost)
             httpResponse.Headers[SwitchboardHeaders.CostUsd] = cost.ToString("0.##########", CultureInfo.InvariantCulture);
+        account.Tokens = usage;
         await httpResponse.Body.WriteAsync(bytes, context.RequestAborted);
+        return answer.WrittenCount / PromptScanner.BytesPerToken;
     }
 
     /// <summary>
     /// Relays a same-dialect stream as it arrives. Headers wait for the first bytes, so a stream that fails
     /// before anything is sent still gets a whole error response; after that a failure ends it with an error event.
     /// </summary>
-    private async Task RelayStreamAsync(HttpContext context, UpstreamResult result, RequestTiming timing)
+    /// <returns>The answer's tokens as estimated from its events (about one token each), in case the provider sent no usage.</returns>
+    private async Task<int> RelayStreamAsync(HttpContext context, UpstreamResult result, ChatRequestEnvelope envelope, RequestTiming timing, RequestUsage account)
     {
         StartStream(context.Response, result, timing);
-        using var relay = dialect.CreateRelay();
-        if (!await PumpAsync(context, result, (bytes, output) =>
+        using var relay = dialect.CreateRelay(envelope);
+        var pumped = await PumpAsync(context, result, account, (bytes, output) =>
             {
                 relay.Relay(bytes.Span, output);
                 return (relay.Forwarded, relay.ErrorForwarded ? null : relay.Malformed);
-            })) return;
+            });
+        account.Tokens = relay.Usage;
         // The provider's own error event has told the client; a second from the gateway would only repeat it.
-        if (!relay.Done && !relay.ErrorForwarded) await EndStreamAsync(context, result, relay.Forwarded, "the stream ended without its final event");
+        if (pumped && !relay.Done && !relay.ErrorForwarded) await EndStreamAsync(context, result, relay.Forwarded, "the stream ended without its final event");
+        return relay.Events;
     }
 
     /// <summary>Decodes the provider's stream into canonical events and encodes them in the client's dialect as they come.</summary>
-    private async Task TranslateStreamAsync(HttpContext context, UpstreamResult result, PreparedChat prepared, RequestTiming timing)
+    /// <returns>The answer's tokens as estimated from its size, in case the provider sent no usage.</returns>
+    private async Task<int> TranslateStreamAsync(HttpContext context, UpstreamResult result, PreparedChat prepared, RequestTiming timing, RequestUsage account)
     {
         var response = context.Response;
         StartStream(response, result, timing);
         using var decoder = result.Target.Provider.Adapter!.CreateStreamDecoder();
         using var encoder = dialect.CreateStreamEncoder(response.BodyWriter, prepared.Envelope, result.Target.Model, runtime.Time.GetUtcNow().ToUnixTimeSeconds());
-        if (!await PumpAsync(context, result, (bytes, _) =>
+        var pumped = await PumpAsync(context, result, account, (bytes, _) =>
             {
                 decoder.Decode(bytes.Span, encoder);
                 return (encoder.Written, decoder.Malformed);
-            })) return;
+            });
+        account.Tokens = decoder.Usage;
+        var estimate = (int)(encoder.Written / StreamBytesPerToken);
+        if (!pumped) return estimate;
         if (!decoder.Completed)
         {
             await EndStreamAsync(context, result, encoder.Written, "the stream ended without its final event");
-            return;
+            return estimate;
         }
         encoder.Complete();
         await response.BodyWriter.FlushAsync(context.RequestAborted);
+        return estimate;
     }
 
     /// <summary>
     /// Reads the provider's stream and hands each read to <paramref name="forward"/>, flushing what it wrote.
     /// False when the stream broke or was malformed (the client has been told).
     /// </summary>
-    private async Task<bool> PumpAsync(HttpContext context, UpstreamResult result, Func<ReadOnlyMemory<byte>, IBufferWriter<byte>, (long Written, string? Malformed)> forward)
+    private async Task<bool> PumpAsync(HttpContext context, UpstreamResult result, RequestUsage account, Func<ReadOnlyMemory<byte>, IBufferWriter<byte>, (long Written, string? Malformed)> forward)
     {
         var writer = context.Response.BodyWriter;
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
@@ -206,7 +237,11 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
                     await EndStreamAsync(context, result, total, malformed);
                     return false;
                 }
-                if (total > written) await writer.FlushAsync(context.RequestAborted);
+                if (total > written)
+                {
+                    if (written == 0) account.FirstByte = runtime.Time.GetTimestamp();
+                    await writer.FlushAsync(context.RequestAborted);
+                }
                 written = total;
             }
         }

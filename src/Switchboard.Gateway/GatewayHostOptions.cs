@@ -16,6 +16,9 @@ public sealed record GatewayHostOptions
     /// <summary>Makes each provider's HTTP handler; null for the default pooled one.</summary>
     public Func<HttpMessageHandler>? HandlerFactory { get; init; }
 
+    /// <summary>Overrides <c>storage</c> and <c>SWITCHBOARD_DATABASE_URL</c> (tests give each gateway its own database).</summary>
+    public string? Storage { get; init; }
+
     /// <summary>Whether to log to the console (the CLI does; tests do not).</summary>
     public bool ConsoleLogging { get; init; } = true;
 }

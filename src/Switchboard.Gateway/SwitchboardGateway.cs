@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
+using Switchboard.Storage;
 using Switchboard.Chat;
 using Switchboard.Execution;
 using Switchboard.Providers.Anthropic;
@@ -33,6 +34,7 @@ public static class SwitchboardGateway
         }
 
         var runtime = new SwitchboardRuntime(options with { Server = server }, host.Time, environment, host.HandlerFactory);
+        var store = OpenStore(host.Storage ?? environment("SWITCHBOARD_DATABASE_URL") ?? options.Storage.Resolve(environment), runtime.Time);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         if (host.ConsoleLogging)
@@ -49,13 +51,25 @@ public static class SwitchboardGateway
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton<ModelsEndpoint>();
 
+        if (store is not null) builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(services => new UsageRecorder(store is null ? null
+            : new UsageWriter(store, runtime.Time, logger: services.GetRequiredService<ILoggerFactory>().CreateLogger<UsageWriter>())));
+
         var app = builder.Build();
-        app.Lifetime.ApplicationStopped.Register(runtime.Dispose);
+        var usage = app.Services.GetRequiredService<UsageRecorder>();
+        var writer = usage.Writer;
+        // Stopped, not stopping: Kestrel has finished the requests in flight, so their records are queued by now.
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            if (writer is not null) writer.StopAsync().GetAwaiter().GetResult();
+            store?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            runtime.Dispose();
+        });
         app.Use(LastResort);
         if (masterKey is not null) app.Use(MasterKeyCheck.For(masterKey).InvokeAsync);
 
-        var chat = new ChatEndpoint(runtime, OpenAIClientDialect.Instance);
-        var messages = new ChatEndpoint(runtime, AnthropicClientDialect.Instance);
+        var chat = new ChatEndpoint(runtime, OpenAIClientDialect.Instance, usage);
+        var messages = new ChatEndpoint(runtime, AnthropicClientDialect.Instance, usage);
         var models = app.Services.GetRequiredService<ModelsEndpoint>();
         app.MapPost("/v1/chat/completions", chat.HandleAsync);
         app.MapPost("/chat/completions", chat.HandleAsync);
@@ -70,6 +84,21 @@ public static class SwitchboardGateway
     }
 
     /// <summary>Whether <paramref name="host"/> is reachable only from this machine.</summary>
+    /// <summary>The store at <paramref name="connection"/> (migrated), or null for <c>none</c>; a store that cannot be opened is a config error.</summary>
+    private static ISwitchboardStore? OpenStore(string? connection, TimeProvider time)
+    {
+        connection ??= SwitchboardOptions.DefaultStorage;
+        if (string.Equals(connection.Trim(), SwitchboardOptions.NoStorage, StringComparison.OrdinalIgnoreCase)) return null;
+        try
+        {
+            return SwitchboardStore.OpenAsync(connection, time).GetAwaiter().GetResult();
+        }
+        catch (StoreException e)
+        {
+            throw new ConfigException($"storage: {e.Message}");
+        }
+    }
+
     public static bool IsLoopback(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
         || IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);

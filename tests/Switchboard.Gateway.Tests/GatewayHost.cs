@@ -76,11 +76,12 @@ internal sealed class GatewayHost : IAsyncDisposable
     }
 
     /// <summary>Builds (without starting) a gateway from YAML and an environment, as the CLI would.</summary>
-    public static WebApplication Build(string yaml, IReadOnlyDictionary<string, string?> env, string? host = null, TimeProvider? time = null)
+    /// <param name="storage">The store; by default a fresh SQLite file of this gateway's own.</param>
+    public static WebApplication Build(string yaml, IReadOnlyDictionary<string, string?> env, string? host = null, TimeProvider? time = null, string? storage = null)
     {
         string? Lookup(string name) => env.GetValueOrDefault(name);
         var options = ConfigLoader.Parse(yaml, "test.yaml", Lookup);
-        return SwitchboardGateway.Build(options, new GatewayHostOptions { Host = host, Port = 0, Environment = Lookup, ConsoleLogging = false, Time = time });
+        return SwitchboardGateway.Build(options, new GatewayHostOptions { Host = host, Port = 0, Environment = Lookup, ConsoleLogging = false, Time = time, Storage = storage ?? TestDatabases.NewSqlite() });
     }
 
     /// <summary>A minimal valid request body for <paramref name="model"/>; <paramref name="extra"/> is raw JSON members appended.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 using Switchboard.Configuration;
+using Switchboard.Storage;
 using Switchboard.Gateway;
 
 namespace Switchboard.Cli.Commands;
@@ -42,6 +43,7 @@ internal static class ServeCommand
             Host = host,
             Port = port,
             Environment = env.Variables,
+            Storage = Storage(env, options),
         });
         try
         {
@@ -54,16 +56,28 @@ internal static class ServeCommand
         }
 
         var runtime = app.Services.GetRequiredService<SwitchboardRuntime>();
+        var store = app.Services.GetService<ISwitchboardStore>();
         var enabled = runtime.Providers.All.Where(p => p.IsEnabled).Select(p => p.Name).ToList();
         var url = app.Urls.FirstOrDefault() ?? $"http://{host ?? options.Server.Host}:{port ?? options.Server.Port}";
         var providers = enabled.Count > 0
             ? "providers: " + string.Join(", ", enabled)
             : "providers: none yet (set a key such as OPENAI_API_KEY; switchboard doctor shows what is missing)";
         var auth = runtime.Options.Server.MasterKey?.Resolve(env.Variables) is null ? "" : " · master key required";
-        env.Out.MarkupLineInterpolated($"Switchboard listening on [bold]{url.TrimEnd('/')}/v1[/] · {providers}{auth} · Ctrl+C stops");
+        var storage = store is null ? "no store" : "usage in " + store.Description;
+        env.Out.MarkupLineInterpolated($"Switchboard listening on [bold]{url.TrimEnd('/')}/v1[/] · {providers}{auth} · {storage} · Ctrl+C stops");
 
         // Returns on Ctrl+C (the token) or when the host stops itself, then shuts the server down.
         await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The store, with a relative SQLite path taken from the working directory, as the config's other paths are.</summary>
+    private static string Storage(CliEnvironment env, SwitchboardOptions options)
+    {
+        var storage = env.Variables("SWITCHBOARD_DATABASE_URL") ?? options.Storage.Resolve(env.Variables) ?? SwitchboardOptions.DefaultStorage;
+        const string Sqlite = "sqlite:";
+        if (!storage.StartsWith(Sqlite, StringComparison.OrdinalIgnoreCase) || storage.StartsWith(Sqlite + "//", StringComparison.Ordinal)) return storage;
+        var path = storage[Sqlite.Length..];
+        return path.Length == 0 || Path.IsPathRooted(path) ? storage : Sqlite + Path.GetFullPath(path, env.WorkingDirectory);
     }
 }

@@ -26,8 +26,8 @@ internal interface IClientDialect
     /// <summary>An encoder of canonical stream events in this dialect; <paramref name="model"/> stands in until the upstream names its own.</summary>
     IStreamEncoder CreateStreamEncoder(IBufferWriter<byte> output, ChatRequestEnvelope request, string model, long created);
 
-    /// <summary>A relay for a stream that is already in this dialect.</summary>
-    IStreamRelay CreateRelay();
+    /// <summary>A relay for a stream that is already in this dialect, asked for by <paramref name="request"/>.</summary>
+    IStreamRelay CreateRelay(ChatRequestEnvelope request);
 
     /// <summary>Proves a same-dialect whole answer well-formed and reads its usage; throws <see cref="System.Text.Json.JsonException"/> when malformed.</summary>
     TokenUsage? ReadUsage(ReadOnlySpan<byte> body);

@@ -25,4 +25,7 @@ internal interface IStreamRelay : IDisposable
     long Forwarded { get; }
 
     TokenUsage? Usage { get; }
+
+    /// <summary>The <c>data:</c> events relayed: about one token each, for an estimate when the provider sends no usage.</summary>
+    int Events { get; }
 }

@@ -15,7 +15,7 @@ public static class ConfigLoader
 {
     public const string DefaultFileName = "switchboard.yaml";
 
-    private static readonly string[] TopLevel = ["server", "providers", "models", "aliases", "drop_unsupported", "resilience", "routes", "agents", "workflows"];
+    private static readonly string[] TopLevel = ["server", "providers", "models", "aliases", "drop_unsupported", "resilience", "routes", "agents", "workflows", "storage"];
     private static readonly string[] ServerKeys = ["host", "port", "master_key", "max_request_body"];
     private static readonly string[] ProviderKeys = ["type", "base_url", "api_key", "headers", "api_version", "api", "command", "timeout", "output"];
 
@@ -92,6 +92,7 @@ public static class ConfigLoader
             Routes = RouteConfig.ReadRoutes(root.Map("routes"), problems),
             Agents = RouteConfig.ReadAgents(root.Map("agents"), problems),
             Workflows = RouteConfig.ReadWorkflows(root.Map("workflows"), problems),
+            Storage = root.String("storage") is { Length: > 0 } storage ? SecretReference.Parse(storage) : options.Storage,
         };
         problems.ThrowIfAny();
         return options;

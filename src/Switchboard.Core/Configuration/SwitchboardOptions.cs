@@ -20,6 +20,17 @@ public sealed record SwitchboardOptions
 
     public ResilienceOptions Resilience { get; init; } = new();
 
+    /// <summary>
+    /// Where usage, virtual keys, budgets and rate limits are kept (<c>sqlite:PATH</c>, a path, a PostgreSQL URL), or
+    /// <c>none</c> for no store at all. <c>SWITCHBOARD_DATABASE_URL</c> overrides it.
+    /// </summary>
+    public SecretReference Storage { get; init; } = SecretReference.Parse(DefaultStorage);
+
+    public const string DefaultStorage = "sqlite:switchboard.db";
+
+    /// <summary>The value of <see cref="Storage"/> that turns the store off.</summary>
+    public const string NoStorage = "none";
+
     /// <summary>Names clients ask for like models, each with a strategy over its targets.</summary>
     public IReadOnlyDictionary<string, RouteOptions> Routes { get; init; } = new Dictionary<string, RouteOptions>(StringComparer.OrdinalIgnoreCase);
 

@@ -27,7 +27,7 @@ internal sealed class AnthropicClientDialect : IClientDialect
     public IStreamEncoder CreateStreamEncoder(IBufferWriter<byte> output, ChatRequestEnvelope request, string model, long created) =>
         new AnthropicStreamEncoder(output, model);
 
-    public IStreamRelay CreateRelay() => new AnthropicStreamTap();
+    public IStreamRelay CreateRelay(ChatRequestEnvelope request) => new AnthropicStreamTap();
 
     /// <summary>Proves an Anthropic message well-formed (a JSON object with <c>content</c>) and reads its usage.</summary>
     public TokenUsage? ReadUsage(ReadOnlySpan<byte> body)

@@ -68,6 +68,8 @@ internal sealed class AnthropicStreamTap : IStreamRelay
         Forward(bytes[runStart..consumed], output);
     }
 
+    public int Events { get; private set; }
+
     public void Dispose() => _lines.Dispose();
 
     /// <summary>Reads one line (newline included); false when the relay must stop at it.</summary>
@@ -75,6 +77,7 @@ internal sealed class AnthropicStreamTap : IStreamRelay
     {
         line = line.TrimEnd("\r\n"u8);
         if (!line.StartsWith("data:"u8)) return true;
+        Events++;
         var payload = line[5..].TrimStart((byte)' ');
         try
         {

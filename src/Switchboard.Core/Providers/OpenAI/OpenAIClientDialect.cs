@@ -28,7 +28,11 @@ internal sealed class OpenAIClientDialect : IClientDialect
     public IStreamEncoder CreateStreamEncoder(IBufferWriter<byte> output, ChatRequestEnvelope request, string model, long created) =>
         new OpenAIStreamEncoder(output, request.IncludeUsage == true, model, created);
 
-    public IStreamRelay CreateRelay() => new OpenAIStreamTap();
+    /// <summary>
+    /// The gateway asks every OpenAI-compatible provider for the usage at the end of a stream, to account for it; a
+    /// client that did not ask for it does not get that extra chunk.
+    /// </summary>
+    public IStreamRelay CreateRelay(ChatRequestEnvelope request) => new OpenAIStreamTap(forwardUsageChunk: request.IncludeUsage == true);
 
     public TokenUsage? ReadUsage(ReadOnlySpan<byte> body) => OpenAIUsageReader.Read(body);
 

@@ -11,7 +11,11 @@ namespace Switchboard.Providers.OpenAI;
 /// is not JSON stops the relay before it reaches the client: nothing after a broken event, not even
 /// <c>[DONE]</c>, makes the client think the answer is whole. Each chunk is parsed once.
 /// </summary>
-internal sealed class OpenAIStreamTap : IStreamRelay
+/// <param name="forwardUsageChunk">
+/// Whether the client asked for the final usage chunk (<c>stream_options.include_usage</c>); when it did not, the
+/// gateway asked for it only for its own accounting, and the chunk is read but not forwarded.
+/// </param>
+internal sealed class OpenAIStreamTap(bool forwardUsageChunk = true) : IStreamRelay
 {
     private readonly LineSplitter _lines = new();
 
@@ -30,19 +34,24 @@ internal sealed class OpenAIStreamTap : IStreamRelay
     {
         while (Malformed is null && _lines.TryRead(ref bytes, out var line))
         {
-            if (!Accept(line)) return;
+            if (!Accept(line, out var hide)) return;
+            if (hide) continue;
             output.Write(line);
             Forwarded += line.Length;
         }
     }
 
+    public int Events { get; private set; }
+
     public void Dispose() => _lines.Dispose();
 
-    /// <summary>Reads one line; false when it is a broken event that must not be forwarded.</summary>
-    private bool Accept(ReadOnlySpan<byte> line)
+    /// <summary>Reads one line; false when it is a broken event that must not be forwarded, <paramref name="hide"/> for the usage chunk the client did not ask for.</summary>
+    private bool Accept(ReadOnlySpan<byte> line, out bool hide)
     {
+        hide = false;
         line = line.TrimEnd("\r\n"u8);
         if (!line.StartsWith("data:"u8)) return true;
+        Events++;
         var payload = line[5..].TrimStart((byte)' ');
         if (payload.SequenceEqual("[DONE]"u8))
         {
@@ -51,7 +60,11 @@ internal sealed class OpenAIStreamTap : IStreamRelay
         }
         try
         {
-            if (OpenAIUsageReader.Read(payload) is { } usage) Usage = usage;
+            if (OpenAIUsageReader.Read(payload) is { } usage)
+            {
+                Usage = usage;
+                hide = !forwardUsageChunk && payload.IndexOf("\"choices\":[]"u8) >= 0;
+            }
             return true;
         }
         catch (JsonException)

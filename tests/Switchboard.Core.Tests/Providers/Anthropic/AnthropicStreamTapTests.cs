@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Shouldly;
+using Switchboard.Chat;
 using Switchboard.Providers.Anthropic;
 using Switchboard.Usage;
 using Xunit;
@@ -12,7 +13,7 @@ public sealed class AnthropicStreamTapTests
     private static (string Forwarded, Switchboard.Chat.IStreamRelay Relay) RelayWhole(string stream)
     {
         var output = new ArrayBufferWriter<byte>();
-        var relay = AnthropicClientDialect.Instance.CreateRelay();
+        var relay = AnthropicClientDialect.Instance.CreateRelay(ChatRequestScanner.Scan("""{"model":"m","stream":true,"messages":[{"role":"user","content":"Hi"}]}"""u8));
         relay.Relay(Encoding.UTF8.GetBytes(stream), output);
         return (Encoding.UTF8.GetString(output.WrittenSpan), relay);
     }
