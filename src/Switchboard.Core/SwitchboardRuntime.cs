@@ -180,6 +180,37 @@ public sealed class SwitchboardRuntime : IDisposable
         throw last;
     }
 
+    /// <summary>
+    /// Sends every deployment called so far a one-token request through its pipeline, so a provider that recovered
+    /// closes its circuit and shows healthy again without waiting for a user's request to find out. Failures are
+    /// recorded in the provider's health, never thrown.
+    /// </summary>
+    /// <returns>How many probes answered well.</returns>
+    public async Task<int> ProbeAsync(CancellationToken cancellationToken)
+    {
+        var dialect = Switchboard.Providers.OpenAI.OpenAIClientDialect.Instance;
+        var answered = 0;
+        foreach (var deployment in Deployments.Deployments.ToList())
+        {
+            var body = JsonSerializer.SerializeToUtf8Bytes(new ChatRequest { Model = deployment.Name, Messages = [ChatMessage.User("ping")], MaxTokens = 1 }, ChatJsonContext.Default.ChatRequest);
+            using var output = new PooledBufferWriter(body.Length + 128);
+            try
+            {
+                var target = Resolver.Resolve(deployment.Name);
+                var envelope = dialect.Scan(body);
+                _ = PrepareFor(dialect, body, envelope, target, output);
+                using var result = await Executor.AttemptAsync(target, output.WrittenMemory, stream: false, Executor.TimeoutFor(stream: false, target.CatalogModel?.Timeout), new AttemptLog(),
+                    clientHeaders: null, cancellationToken);
+                answered++;
+            }
+            catch (SwitchboardException)
+            {
+                // Counted in the provider's health by the attempt itself.
+            }
+        }
+        return answered;
+    }
+
     private SwitchboardException GaveUp(RoutingDecision decision, AttemptLog log) =>
         new(ErrorCategory.Timeout, 504,
             $"No deployment of {decision.Route ?? decision.Requested} answered within {Options.Resilience.TotalTimeout.TotalSeconds:0.###}s over {log.Count} attempts ({log}). " +

@@ -65,6 +65,8 @@ public static class SwitchboardGateway
             store?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             runtime.Dispose();
         });
+        if (runtime.Options.Resilience.ProbeInterval is { } interval)
+            app.Lifetime.ApplicationStarted.Register(() => _ = ProbeAsync(runtime, interval, app.Lifetime.ApplicationStopping));
         app.Use(LastResort);
         if (masterKey is not null) app.Use(MasterKeyCheck.For(masterKey).InvokeAsync);
 
@@ -84,6 +86,20 @@ public static class SwitchboardGateway
     }
 
     /// <summary>Whether <paramref name="host"/> is reachable only from this machine.</summary>
+    /// <summary>Probes every deployment called so far, each interval, until the gateway stops (<c>resilience.probe_interval</c>).</summary>
+    private static async Task ProbeAsync(SwitchboardRuntime runtime, TimeSpan interval, CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(interval, runtime.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping)) await runtime.ProbeAsync(stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The gateway is stopping.
+        }
+    }
+
     /// <summary>The store at <paramref name="connection"/> (migrated), or null for <c>none</c>; a store that cannot be opened is a config error.</summary>
     private static ISwitchboardStore? OpenStore(string? connection, TimeProvider time)
     {

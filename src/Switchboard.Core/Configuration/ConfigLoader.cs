@@ -33,7 +33,7 @@ public static class ConfigLoader
         "name", "provider", "input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "cache_write_per_mtok",
         "reasoning_per_mtok", "context_window", "max_output_tokens", "capabilities", "defaults", "drop_unsupported", "timeout",
     ];
-    private static readonly string[] ResilienceKeys = ["timeout", "response_timeout", "total_timeout", "retries", "retry_delay", "max_retry_delay", "circuit_breaker"];
+    private static readonly string[] ResilienceKeys = ["timeout", "response_timeout", "total_timeout", "retries", "retry_delay", "max_retry_delay", "circuit_breaker", "probe_interval"];
     private static readonly string[] CircuitBreakerKeys = ["failure_ratio", "minimum_requests", "sampling_window", "break"];
 
     /// <summary>
@@ -348,6 +348,7 @@ public static class ConfigLoader
             RetryDelay = Positive(map, "retry_delay") ?? resilience.RetryDelay,
             MaxRetryDelay = Positive(map, "max_retry_delay") ?? resilience.MaxRetryDelay,
             CircuitBreaker = breaker,
+            ProbeInterval = Positive(map, "probe_interval"),
         };
     }
 

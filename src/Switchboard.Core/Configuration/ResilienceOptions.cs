@@ -25,4 +25,10 @@ public sealed record ResilienceOptions
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
 
     public CircuitBreakerOptions CircuitBreaker { get; init; } = new();
+
+    /// <summary>
+    /// How often to send each deployment called so far a one-token request, so its health and circuit are known
+    /// between real requests; null (the default) sends none, because probes cost money.
+    /// </summary>
+    public TimeSpan? ProbeInterval { get; init; }
 }
