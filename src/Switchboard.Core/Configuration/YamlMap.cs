@@ -103,26 +103,5 @@ internal sealed class YamlMap
     private static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" };
 
-    private static string? Suggest(string key, string[] allowed)
-    {
-        var best = allowed.Select(a => (a, d: Distance(key, a))).OrderBy(x => x.d).FirstOrDefault();
-        return best.a is not null && best.d <= Math.Max(2, key.Length / 3) ? best.a : null;
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var row = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var previous = row[0];
-            row[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var current = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
-                previous = current;
-            }
-        }
-        return row[b.Length];
-    }
+    private static string? Suggest(string key, string[] allowed) => Spelling.Closest(key, allowed, Math.Max(2, key.Length / 3));
 }

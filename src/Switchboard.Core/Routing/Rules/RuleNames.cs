@@ -45,46 +45,10 @@ internal static class RuleNames
     public static string? ClosestValue(string word) =>
         // The config loader's allowance (a couple of edits, more for long words), but never a rewrite of the
         // whole word: `x` is not a typo of `id`.
-        Closest(word, Values, Math.Min(Math.Max(2, word.Length / 3), word.Length - 1));
+        Spelling.Closest(word, Values, Math.Min(Math.Max(2, word.Length / 3), word.Length - 1));
 
     /// <summary>The word operator closest to <paramref name="word"/>, if one is close enough to be a typo.</summary>
     public static string? ClosestOperator(string word) =>
         // Stricter: the operators are short, and a word after a value is as likely a missing `and` as a typo.
-        Closest(word, Operators, Math.Max(1, word.Length / 4));
-
-    private static string? Closest(string word, string[] candidates, int allowed)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var candidate in candidates)
-        {
-            var distance = Distance(word, candidate);
-            if (distance < bestDistance) (best, bestDistance) = (candidate, distance);
-        }
-        return bestDistance <= allowed ? best : null;
-    }
-
-    /// <summary>
-    /// Edit distance counting a swap of two neighbours as one edit (<c>adn</c> is one from <c>and</c>), ignoring
-    /// case so <c>Priority</c> still finds <c>priority</c>.
-    /// </summary>
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = Same(a[i - 1], b[j - 1]) ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && Same(a[i - 1], b[j - 2]) && Same(a[i - 2], b[j - 1]))
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-            }
-        }
-        return d[a.Length, b.Length];
-    }
-
-    private static bool Same(char a, char b) => char.ToLowerInvariant(a) == char.ToLowerInvariant(b);
+        Spelling.Closest(word, Operators, Math.Max(1, word.Length / 4));
 }
