@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Switchboard.Providers;
@@ -13,22 +14,35 @@ public static class UpstreamErrors
     public static async Task<SwitchboardException> ReadAsync(UpstreamResult result, CancellationToken cancellationToken)
     {
         var response = result.Response;
-        var buffer = new byte[MaxErrorBody];
-        var length = 0;
+        // Pooled: a failing provider sends errors at the rate requests arrive, and each would be 64 KB of garbage.
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxErrorBody);
         try
         {
-            int read;
-            while (length < buffer.Length && (read = await response.Body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0) length += read;
+            var length = 0;
+            try
+            {
+                int read;
+                while (length < MaxErrorBody && (read = await response.Body.ReadAsync(buffer.AsMemory(length, MaxErrorBody - length), cancellationToken)) > 0) length += read;
+            }
+            catch (IOException)
+            {
+                // A cut error body still has a status worth reporting.
+            }
+            return Classify(result, buffer.AsSpan(0, length));
         }
-        catch (IOException)
+        finally
         {
-            // A cut error body still has a status worth reporting.
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-        var body = buffer.AsSpan(0, length);
+    }
+
+    private static SwitchboardException Classify(UpstreamResult result, ReadOnlySpan<byte> body)
+    {
+        var response = result.Response;
         var provider = result.Target.Provider;
         var category = provider.Adapter!.Classify(response.StatusCode, body);
         var (message, code, param) = Describe(body);
-        message ??= length == 0 ? $"{provider.Descriptor.DisplayName} answered {response.StatusCode} with no body." : Encoding.UTF8.GetString(body.Length > 500 ? body[..500] : body);
+        message ??= body.Length == 0 ? $"{provider.Descriptor.DisplayName} answered {response.StatusCode} with no body." : Encoding.UTF8.GetString(body.Length > 500 ? body[..500] : body);
         var keys = provider.Credentials;
         return new SwitchboardException(category, response.StatusCode, keys.Redact(message), Redact(keys, param), Redact(keys, code))
         {
