@@ -62,6 +62,9 @@ internal sealed class RequestLimits(ISwitchboardStore? store, BudgetsOptions bud
         if (key?.TokensPerMinute is not null && tokens.Total > 0)
             await store.IncrementRateAsync(RateScope.Tokens(key.Id), tokens.Total, now, cancellationToken);
         if (cost is not { } usd || usd <= 0) return;
+        // With no key and no budget nothing reads the ledgers, and the usage log has the spend: the request is spared a
+        // synchronous write. A budget added later therefore starts from what was charged while budgets were set.
+        if (key is null && budgets.IsEmpty) return;
         SpendScope[] scopes = key is null
             ? [SpendScope.Provider(provider), SpendScope.Model(model)]
             : [SpendScope.Key(key.Id), SpendScope.Provider(provider), SpendScope.Model(model)];

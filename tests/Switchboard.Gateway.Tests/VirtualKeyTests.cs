@@ -44,8 +44,10 @@ public sealed class VirtualKeyTests
         var report = await store.QueryUsageAsync(new UsageQuery { GroupBy = [UsageDimension.Key] });
         report.Rows.Single().KeyId.ShouldBe(keyId);
         report.Rows.Single().Requests.ShouldBe(1);
+        // The database and its write-ahead log, whichever holds the rows now.
         var file = storage["sqlite:".Length..];
-        File.ReadAllText(file, Encoding.Latin1).ShouldNotContain(keyText);
+        foreach (var part in Directory.GetFiles(Path.GetDirectoryName(file)!, Path.GetFileName(file) + "*"))
+            File.ReadAllText(part, Encoding.Latin1).ShouldNotContain(keyText);
     }
 
     [Fact]
@@ -233,6 +235,47 @@ public sealed class VirtualKeyTests
         using var second = await host.PostChatAsync(GatewayHost.ChatBody(), Bearer(created.Key));
         (await second.ShouldBeOpenAIErrorAsync(HttpStatusCode.TooManyRequests)).Code.ShouldBe("budget_exceeded");
         host.Fake.Requests.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_streamed_answer_is_charged_when_the_stream_ends()
+    {
+        var time = Clock();
+        await using var host = await StartWithMasterKeyAsync(time: time);
+        var created = await host.Store.CreateKeyAsync(new VirtualKeyOptions { BudgetUsd = 0.000001m, TokensPerMinute = 1000 });
+
+        using var streamed = await host.PostChatAsync(GatewayHost.ChatBody(extra: "\"stream\":true,\"stream_options\":{\"include_usage\":true}"), Bearer(created.Key));
+        streamed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await streamed.Content.ReadAsStringAsync()).ShouldContain("[DONE]");
+
+        // The stream's last bytes reach the client just before the gateway charges it; give it a moment.
+        for (var i = 0; i < 50 && (await host.Store.GetSpendAsync(SpendScope.Key(created.Record.Id), BudgetPeriod.Month, time.GetUtcNow())).Usd == 0; i++)
+            await Task.Delay(20);
+        (await host.Store.GetSpendAsync(SpendScope.Key(created.Record.Id), BudgetPeriod.Month, time.GetUtcNow())).Usd.ShouldBeGreaterThan(0m);
+        (await host.Store.GetRateAsync(RateScope.Tokens(created.Record.Id), time.GetUtcNow())).Count.ShouldBe(FakeOpenAIUpstream.TotalTokens);
+        using var refused = await host.PostChatAsync(GatewayHost.ChatBody(), Bearer(created.Key));
+        (await refused.ShouldBeOpenAIErrorAsync(HttpStatusCode.TooManyRequests)).Code.ShouldBe("budget_exceeded");
+    }
+
+    [Fact]
+    public async Task Anthropic_clients_send_the_virtual_key_as_x_api_key_and_get_refusals_in_their_shape()
+    {
+        await using var host = await StartWithMasterKeyAsync();
+        var created = await host.Store.CreateKeyAsync(new VirtualKeyOptions { AllowedModels = ["gpt-4o-mini"] });
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/messages")
+        {
+            Content = new StringContent("""{"model":"gpt-4.1","max_tokens":10,"messages":[{"role":"user","content":"Hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-api-key", created.Key);
+        using var response = await host.Http.SendAsync(request);
+
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden, body);
+        using var json = JsonDocument.Parse(body);
+        json.RootElement.GetProperty("type").GetString().ShouldBe("error");
+        json.RootElement.GetProperty("error").GetProperty("type").GetString().ShouldBe("permission_error");
+        json.RootElement.GetProperty("error").GetProperty("message").GetString()!.ShouldContain("may not call model gpt-4.1");
     }
 
     [Fact]
