@@ -35,6 +35,7 @@ internal static class CliApp
         RouteCommand.Create(env),
         DoctorCommand.Create(env),
         VersionCommand.Create(env),
+        KeysCommand.Create(env),
     };
 
     /// <summary>

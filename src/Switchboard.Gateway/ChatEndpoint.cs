@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Switchboard.Chat;
 using Switchboard.Execution;
 using Switchboard.Routing;
+using Switchboard.Storage;
 using Switchboard.Usage;
 
 namespace Switchboard.Gateway;
@@ -16,7 +17,7 @@ namespace Switchboard.Gateway;
 /// and the answer comes back as bytes, a stream relayed as it arrives while its usage is read. Otherwise request,
 /// answer and stream are translated through the canonical shape.
 /// </summary>
-internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect dialect, UsageRecorder usage)
+internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect dialect, UsageRecorder usage, RequestLimits limits)
 {
     private const int CopyBufferSize = 16 * 1024;
     private const long MaxUpstreamBody = 64L * 1024 * 1024;
@@ -31,11 +32,13 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
         var timing = RequestTiming.Start();
         var account = new RequestUsage(runtime.Time.GetUtcNow(), runtime.Time.GetTimestamp());
         UpstreamResult? result = null;
+        var key = GatewayCaller.Of(context)?.Key;
         try
         {
             using var body = await RequestBody.ReadAsync(context, runtime.Options.Server.MaxRequestBodyBytes);
             var envelope = dialect.Scan(body.WrittenSpan);
-            var decision = Route(context.Request, body, envelope, account);
+            var decision = await limits.CheckAsync(context, key, Route(context.Request, body, envelope, account), context.RequestAborted);
+            account.Decision = decision;
             using var upstreamBody = new PooledBufferWriter(body.WrittenCount + 128);
             var call = await runtime.CallAsync(dialect, body.WrittenMemory, envelope, decision, upstreamBody, ForwardedHeaders(context.Request), context.RequestAborted);
             result = call.Result;
@@ -50,7 +53,7 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
             if (prepared.DroppedParameters is not null) headers[SwitchboardHeaders.DroppedParams] = prepared.DroppedParameters;
             timing.AddUpstream(result.UpstreamTime);
 
-            var outputEstimate = !envelope.Stream ? await WholeAsync(context, result, prepared, timing, account)
+            var outputEstimate = !envelope.Stream ? await WholeAsync(context, result, prepared, timing, account, key)
                 : prepared.Translated ? await TranslateStreamAsync(context, result, prepared, timing, account)
                 : await RelayStreamAsync(context, result, envelope, timing, account);
             if (account.Tokens is null)
@@ -79,8 +82,20 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
             result?.Dispose();
             // 499: nginx's word for a client that closed the request before the answer was whole.
             var status = context.RequestAborted.IsCancellationRequested ? 499 : account.Error?.StatusCode ?? context.Response.StatusCode;
-            await usage.RecordAsync(account.ToRecord(status, runtime.Time, keyId: null));
+            await usage.RecordAsync(account.ToRecord(status, runtime.Time, keyId: key?.Id));
+            await ChargeAsync(account, key);
         }
+    }
+
+    /// <summary>
+    /// Counts the request's tokens and cost against the key's limits and the budgets, once, when they are known. The
+    /// client going away does not undo what the provider has already charged, so this is not cancelled with it.
+    /// </summary>
+    private async Task ChargeAsync(RequestUsage account, VirtualKey? key)
+    {
+        if (account.Charged || account.Tokens is not { } tokens || account.Target is not { } target) return;
+        account.Charged = true;
+        await limits.ChargeAsync(key, target.Provider.Name, target.Model, tokens, CostCalculator.Cost(tokens, target.CatalogModel), CancellationToken.None);
     }
 
     /// <summary>
@@ -109,7 +124,7 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
     }
 
     /// <returns>The answer's tokens as estimated from its size, in case the provider sent no usage.</returns>
-    private async Task<int> WholeAsync(HttpContext context, UpstreamResult result, PreparedChat prepared, RequestTiming timing, RequestUsage account)
+    private async Task<int> WholeAsync(HttpContext context, UpstreamResult result, PreparedChat prepared, RequestTiming timing, RequestUsage account, VirtualKey? key)
     {
         var upstream = result.Response;
         var read = Stopwatch.GetTimestamp();
@@ -157,6 +172,8 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
         if (usage is { } tokens && CostCalculator.Cost(tokens, result.Target.CatalogModel) is { } cost)
             httpResponse.Headers[SwitchboardHeaders.CostUsd] = cost.ToString("0.##########", CultureInfo.InvariantCulture);
         account.Tokens = usage;
+        // Charged before the answer goes out, so a client that asks again (here or at another gateway) finds the spend counted.
+        if (usage is not null) await ChargeAsync(account, key);
         await httpResponse.Body.WriteAsync(bytes, context.RequestAborted);
         return answer.WrittenCount / PromptScanner.BytesPerToken;
     }

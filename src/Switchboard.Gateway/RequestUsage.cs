@@ -29,6 +29,9 @@ internal sealed class RequestUsage(DateTimeOffset arrived, long started)
 
     public SwitchboardException? Error { get; set; }
 
+    /// <summary>True once the tokens and cost have been counted against limits and budgets.</summary>
+    public bool Charged { get; set; }
+
     public UsageRecord ToRecord(int status, TimeProvider time, string? keyId)
     {
         var tokens = Tokens ?? default;

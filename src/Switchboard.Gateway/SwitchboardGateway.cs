@@ -68,10 +68,12 @@ public static class SwitchboardGateway
         if (runtime.Options.Resilience.ProbeInterval is { } interval)
             app.Lifetime.ApplicationStarted.Register(() => _ = ProbeAsync(runtime, interval, app.Lifetime.ApplicationStopping));
         app.Use(LastResort);
-        if (masterKey is not null) app.Use(MasterKeyCheck.For(masterKey).InvokeAsync);
+        var keys = store is null ? null : new KeyCache(store, runtime.Time);
+        app.Use(new KeyCheck(KeyCheck.Hash(masterKey), keys, runtime.Time).InvokeAsync);
 
-        var chat = new ChatEndpoint(runtime, OpenAIClientDialect.Instance, usage);
-        var messages = new ChatEndpoint(runtime, AnthropicClientDialect.Instance, usage);
+        var limits = new RequestLimits(store, options.Budgets, runtime.Time);
+        var chat = new ChatEndpoint(runtime, OpenAIClientDialect.Instance, usage, limits);
+        var messages = new ChatEndpoint(runtime, AnthropicClientDialect.Instance, usage, limits);
         var models = app.Services.GetRequiredService<ModelsEndpoint>();
         app.MapPost("/v1/chat/completions", chat.HandleAsync);
         app.MapPost("/chat/completions", chat.HandleAsync);
@@ -81,6 +83,7 @@ public static class SwitchboardGateway
         app.MapGet("/models", models.HandleAsync);
         HealthEndpoints.Map(app, runtime);
         RoutingEndpoints.Map(app, runtime);
+        KeyEndpoints.Map(app, store, keys, runtime.Time);
         app.MapFallback(NotFound);
         return app;
     }

@@ -103,6 +103,6 @@ public sealed class CliAppTests : IDisposable
             foreach (var option in command.Options) option.Description.ShouldNotBeNullOrWhiteSpace($"{command.Name} {option.Name}");
             foreach (var argument in command.Arguments) argument.Description.ShouldNotBeNullOrWhiteSpace($"{command.Name} {argument.Name}");
         }
-        root.Subcommands.Select(c => c.Name).ShouldBe(["serve", "chat", "models", "route", "doctor", "version"], ignoreOrder: true);
+        root.Subcommands.Select(c => c.Name).ShouldBe(["serve", "chat", "models", "route", "doctor", "version", "keys"], ignoreOrder: true);
     }
 }

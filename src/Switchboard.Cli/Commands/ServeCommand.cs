@@ -71,8 +71,8 @@ internal static class ServeCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>The store, with a relative SQLite path taken from the working directory, as the config's other paths are.</summary>
-    private static string Storage(CliEnvironment env, SwitchboardOptions options)
+    /// <summary>The store, with a relative SQLite path taken from the working directory, as the config's other paths are; shared by every command that opens the store.</summary>
+    internal static string Storage(CliEnvironment env, SwitchboardOptions options)
     {
         var storage = env.Variables("SWITCHBOARD_DATABASE_URL") ?? options.Storage.Resolve(env.Variables) ?? SwitchboardOptions.DefaultStorage;
         const string Sqlite = "sqlite:";

@@ -15,7 +15,9 @@ public static class ConfigLoader
 {
     public const string DefaultFileName = "switchboard.yaml";
 
-    private static readonly string[] TopLevel = ["server", "providers", "models", "aliases", "drop_unsupported", "resilience", "routes", "agents", "workflows", "storage"];
+    private static readonly string[] TopLevel = ["server", "providers", "models", "aliases", "drop_unsupported", "resilience", "routes", "agents", "workflows", "storage", "budgets"];
+    private static readonly string[] BudgetsKeys = ["providers", "models"];
+    private static readonly string[] BudgetKeys = ["usd", "period"];
     private static readonly string[] ServerKeys = ["host", "port", "master_key", "max_request_body"];
     private static readonly string[] ProviderKeys = ["type", "base_url", "api_key", "headers", "api_version", "api", "command", "timeout", "output"];
 
@@ -93,6 +95,7 @@ public static class ConfigLoader
             Agents = RouteConfig.ReadAgents(root.Map("agents"), problems),
             Workflows = RouteConfig.ReadWorkflows(root.Map("workflows"), problems),
             Storage = root.String("storage") is { Length: > 0 } storage ? SecretReference.Parse(storage) : options.Storage,
+            Budgets = ReadBudgets(root.Map("budgets")),
         };
         problems.ThrowIfAny();
         return options;
@@ -318,6 +321,34 @@ public static class ConfigLoader
             else map.Problem(value, $"aliases.{alias} must name one model, such as claude-sonnet-4-20250514.");
         }
         return aliases;
+    }
+
+    private static BudgetsOptions ReadBudgets(YamlMap? map)
+    {
+        if (map is null) return new BudgetsOptions();
+        map.RejectUnknown(BudgetsKeys);
+        return new BudgetsOptions { Providers = ReadBudgetList(map.Map("providers"), "openai"), Models = ReadBudgetList(map.Map("models"), "gpt-4.1") };
+    }
+
+    private static Dictionary<string, BudgetOptions> ReadBudgetList(YamlMap? map, string example)
+    {
+        var budgets = new Dictionary<string, BudgetOptions>(StringComparer.OrdinalIgnoreCase);
+        if (map is null) return budgets;
+        foreach (var (name, value, start) in map.Entries)
+        {
+            if (value is not YamlMappingNode node)
+            {
+                map.Problems.Add(start, $"{map.Join(name)} must be a mapping such as {{ usd: 50, period: day }}.");
+                continue;
+            }
+            var entry = new YamlMap(node, map.Join(name), map.Problems);
+            entry.RejectUnknown(BudgetKeys);
+            var usd = entry.Decimal("usd");
+            if (entry.Node("usd") is null) entry.Problem(node, $"{entry.Path} needs usd, the spend allowed per period, such as {map.Path}: {{ {example}: {{ usd: 50, period: day }} }}.");
+            var period = OneOf(entry, "period", [.. BudgetOptions.Periods]);
+            if (usd is { } amount) budgets[name] = new BudgetOptions { Usd = amount, Period = period ?? "month" };
+        }
+        return budgets;
     }
 
     private static ResilienceOptions ReadResilience(YamlMap? map)

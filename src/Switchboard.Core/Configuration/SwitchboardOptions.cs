@@ -26,6 +26,9 @@ public sealed record SwitchboardOptions
     /// </summary>
     public SecretReference Storage { get; init; } = SecretReference.Parse(DefaultStorage);
 
+    /// <summary>Spend limits per provider and per model, over all traffic, enforced by the gateway.</summary>
+    public BudgetsOptions Budgets { get; init; } = new();
+
     public const string DefaultStorage = "sqlite:switchboard.db";
 
     /// <summary>The value of <see cref="Storage"/> that turns the store off.</summary>

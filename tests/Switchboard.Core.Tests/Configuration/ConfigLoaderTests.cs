@@ -69,6 +69,24 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void Budgets_are_read_per_provider_and_model_with_month_as_the_default_period()
+    {
+        var options = Parse("budgets:\n  providers: { openai: { usd: 50, period: day } }\n  models: { gpt-4.1: { usd: 10.5 } }\n");
+
+        options.Budgets.Providers["OpenAI"].ShouldBe(new BudgetOptions { Usd = 50, Period = "day" });
+        options.Budgets.Models["gpt-4.1"].ShouldBe(new BudgetOptions { Usd = 10.5m, Period = "month" });
+    }
+
+    [Fact]
+    public void An_unknown_budget_key_names_its_line_and_path()
+    {
+        var error = Fails("budgets:\n  providers:\n    openai: { usd: 5, perod: day }\n");
+
+        error.Problems.ShouldHaveSingleItem().ShouldStartWith("switchboard.yaml:3:");
+        error.Problems[0].ShouldContain("unknown key 'perod' in budgets.providers.openai (did you mean 'period'?)");
+    }
+
+    [Fact]
     public void Nested_unknown_keys_name_their_path()
     {
         var error = Fails("""
@@ -97,6 +115,10 @@ public sealed class ConfigLoaderTests
     [InlineData("aliases: { a: [b] }", "aliases.a must name one model")]
     [InlineData("server: {port: 1\n  host: x", "this is not valid YAML")]
     [InlineData("- just\n- a list", "the file must be a mapping of sections")]
+    [InlineData("budgets: { providers: { openai: { usd: -1 } } }", "budgets.providers.openai.usd must be a number of at least 0")]
+    [InlineData("budgets: { models: { gpt-4.1: { usd: 5, period: year } } }", "budgets.models.gpt-4.1.period must be one of day, week, month, total, not 'year'")]
+    [InlineData("budgets: { models: { gpt-4.1: { period: day } } }", "budgets.models.gpt-4.1 needs usd")]
+    [InlineData("budgets: { providers: { openai: 50 } }", "budgets.providers.openai must be a mapping such as { usd: 50, period: day }")]
     public void Wrong_values_name_the_key_and_what_is_allowed(string yaml, string message)
     {
         Fails(yaml).Message.ShouldContain(message);
