@@ -79,6 +79,8 @@ public static class SwitchboardGateway
         app.MapGet("/models", models.HandleAsync);
         HealthEndpoints.Map(app, runtime);
         RoutingEndpoints.Map(app, runtime);
+        MetricsEndpoint.Map(app, runtime, usage);
+        UsageEndpoint.Map(app);
         app.MapFallback(NotFound);
         return app;
     }
