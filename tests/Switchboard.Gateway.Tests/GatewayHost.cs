@@ -44,7 +44,8 @@ internal sealed class GatewayHost : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <param name="time">The gateway's clock, for breaker and health timings; the system's by default.</param>
-    public static async Task<GatewayHost> StartAsync(string yaml = "", Action<Dictionary<string, string?>>? environment = null, TimeProvider? time = null)
+    /// <param name="storage">The store; by default a fresh SQLite file of this gateway's own.</param>
+    public static async Task<GatewayHost> StartAsync(string yaml = "", Action<Dictionary<string, string?>>? environment = null, TimeProvider? time = null, string? storage = null)
     {
         var fake = await FakeOpenAIUpstream.StartAsync();
         try
@@ -55,7 +56,7 @@ internal sealed class GatewayHost : IAsyncDisposable
                 ["OPENAI_BASE_URL"] = fake.BaseUrl.ToString(),
             };
             environment?.Invoke(env);
-            var app = Build(yaml.Replace(Placeholder, fake.BaseUrl.ToString(), StringComparison.Ordinal), env, time: time);
+            var app = Build(yaml.Replace(Placeholder, fake.BaseUrl.ToString(), StringComparison.Ordinal), env, time: time, storage: storage);
             try
             {
                 await app.StartAsync();
