@@ -100,6 +100,19 @@ public sealed class UsageEndpointTests
     }
 
     [Fact]
+    public async Task Usage_needs_the_master_key_when_one_is_set()
+    {
+        await using var host = await GatewayHost.StartAsync("server: { master_key: env:SB_MASTER }", env => env["SB_MASTER"] = "sk-master-usage-42");
+
+        using var without = await host.Http.GetAsync("api/usage");
+        using var with = new HttpRequestMessage(HttpMethod.Get, "api/usage") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", "sk-master-usage-42") } };
+        using var allowed = await host.Http.SendAsync(with);
+
+        without.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        allowed.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Without_a_store_usage_is_a_clear_error()
     {
         await using var host = await GatewayHost.StartAsync(storage: "none");
