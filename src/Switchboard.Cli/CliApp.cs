@@ -34,6 +34,7 @@ internal static class CliApp
         ModelsCommand.Create(env),
         RouteCommand.Create(env),
         DoctorCommand.Create(env),
+        UsageCommand.Create(env),
         VersionCommand.Create(env),
         KeysCommand.Create(env),
     };

@@ -33,6 +33,7 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
         var account = new RequestUsage(runtime.Time.GetUtcNow(), runtime.Time.GetTimestamp());
         UpstreamResult? result = null;
         var key = GatewayCaller.Of(context)?.Key;
+        usage.Metrics.RequestStarted();
         try
         {
             using var body = await RequestBody.ReadAsync(context, runtime.Options.Server.MaxRequestBodyBytes);
@@ -82,6 +83,7 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
             result?.Dispose();
             // 499: nginx's word for a client that closed the request before the answer was whole.
             var status = context.RequestAborted.IsCancellationRequested ? 499 : account.Error?.StatusCode ?? context.Response.StatusCode;
+            usage.Metrics.RequestEnded();
             await usage.RecordAsync(account.ToRecord(status, runtime.Time, keyId: key?.Id));
             await ChargeAsync(account, key);
         }

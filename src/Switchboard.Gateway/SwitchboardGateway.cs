@@ -84,6 +84,8 @@ public static class SwitchboardGateway
         HealthEndpoints.Map(app, runtime);
         RoutingEndpoints.Map(app, runtime);
         KeyEndpoints.Map(app, store, keys, runtime.Time);
+        MetricsEndpoint.Map(app, runtime, usage);
+        UsageEndpoint.Map(app);
         app.MapFallback(NotFound);
         return app;
     }

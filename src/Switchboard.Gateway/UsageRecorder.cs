@@ -1,15 +1,18 @@
+using Switchboard.Gateway.Metrics;
 using Switchboard.Storage;
 using Switchboard.Usage;
 
 namespace Switchboard.Gateway;
 
 /// <summary>
-/// Where each request's <see cref="UsageRecord"/> goes: onto the store's batched writer, off the request path.
-/// With no store (<c>storage: none</c>) records go nowhere.
+/// Where each request's <see cref="UsageRecord"/> goes: into the metrics, then onto the store's batched writer, off
+/// the request path. With no store (<c>storage: none</c>) records are only counted in the metrics.
 /// </summary>
 internal sealed class UsageRecorder(UsageWriter? writer)
 {
     public UsageWriter? Writer => writer;
+
+    public GatewayMetrics Metrics { get; } = new();
 
     /// <summary>
     /// Queues the record without making the request wait for the database. When the writer's buffer is full the
@@ -17,6 +20,7 @@ internal sealed class UsageRecorder(UsageWriter? writer)
     /// </summary>
     public async ValueTask RecordAsync(UsageRecord record)
     {
+        Metrics.Record(record);
         if (writer is not null) await writer.RecordAsync(record);
     }
 }

@@ -79,6 +79,7 @@ public sealed class CliAppTests : IDisposable
     [InlineData("chat")]
     [InlineData("models")]
     [InlineData("doctor")]
+    [InlineData("usage")]
     [InlineData("version")]
     public async Task Help_for_each_command_describes_it_and_exits_0(string command)
     {
@@ -103,6 +104,6 @@ public sealed class CliAppTests : IDisposable
             foreach (var option in command.Options) option.Description.ShouldNotBeNullOrWhiteSpace($"{command.Name} {option.Name}");
             foreach (var argument in command.Arguments) argument.Description.ShouldNotBeNullOrWhiteSpace($"{command.Name} {argument.Name}");
         }
-        root.Subcommands.Select(c => c.Name).ShouldBe(["serve", "chat", "models", "route", "doctor", "version", "keys"], ignoreOrder: true);
+        root.Subcommands.Select(c => c.Name).ShouldBe(["serve", "chat", "models", "route", "doctor", "usage", "version", "keys"], ignoreOrder: true);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Shouldly;
 using Switchboard.Storage;
+using Switchboard.Testing;
 using Xunit;
 
 namespace Switchboard.Gateway.Tests;

@@ -1,5 +1,6 @@
 using Npgsql;
 using Shouldly;
+using Switchboard.Testing;
 using Xunit;
 
 namespace Switchboard.Storage.Tests;

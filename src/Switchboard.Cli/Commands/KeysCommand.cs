@@ -121,7 +121,7 @@ internal static class KeysCommand
     private static async Task<ISwitchboardStore> OpenAsync(CliEnvironment env, string? configPath, CancellationToken cancellationToken)
     {
         var options = ConfigLoader.Load(configPath, env.Variables, env.WorkingDirectory);
-        var connection = ServeCommand.Storage(env, options);
+        var connection = CliStorage.Storage(env, options);
         if (string.Equals(connection.Trim(), SwitchboardOptions.NoStorage, StringComparison.OrdinalIgnoreCase))
             throw new ConfigException("storage is none, and virtual keys live in the store. Set storage: (sqlite:PATH or a postgres:// URL) or SWITCHBOARD_DATABASE_URL.");
         try

@@ -43,7 +43,7 @@ internal static class ServeCommand
             Host = host,
             Port = port,
             Environment = env.Variables,
-            Storage = Storage(env, options),
+            Storage = CliStorage.Storage(env, options),
         });
         try
         {
@@ -69,15 +69,5 @@ internal static class ServeCommand
         // Returns on Ctrl+C (the token) or when the host stops itself, then shuts the server down.
         await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Ok;
-    }
-
-    /// <summary>The store, with a relative SQLite path taken from the working directory, as the config's other paths are; shared by every command that opens the store.</summary>
-    internal static string Storage(CliEnvironment env, SwitchboardOptions options)
-    {
-        var storage = env.Variables("SWITCHBOARD_DATABASE_URL") ?? options.Storage.Resolve(env.Variables) ?? SwitchboardOptions.DefaultStorage;
-        const string Sqlite = "sqlite:";
-        if (!storage.StartsWith(Sqlite, StringComparison.OrdinalIgnoreCase) || storage.StartsWith(Sqlite + "//", StringComparison.Ordinal)) return storage;
-        var path = storage[Sqlite.Length..];
-        return path.Length == 0 || Path.IsPathRooted(path) ? storage : Sqlite + Path.GetFullPath(path, env.WorkingDirectory);
     }
 }

@@ -1,13 +1,16 @@
 using Npgsql;
+using Switchboard.Storage;
 
-namespace Switchboard.Storage.Tests;
+namespace Switchboard.Testing;
 
 /// <summary>
 /// The PostgreSQL server the tests run against, from <c>SWITCHBOARD_TEST_POSTGRES</c>: a fresh schema per test,
-/// dropped after it. Without the variable every PostgreSQL test fails and says how to get one.
+/// dropped after it. Without the variable every PostgreSQL test fails and says how to get one. Shared by the
+/// storage tests and the gateway's load tests.
 /// </summary>
-internal static class TestPostgres
+public static class TestPostgres
 {
+    /// <summary>The environment variable that names the server.</summary>
     public const string Variable = "SWITCHBOARD_TEST_POSTGRES";
 
     /// <summary>The server's connection, as the variable gives it (a URL or an Npgsql connection string).</summary>
@@ -35,6 +38,7 @@ internal static class TestPostgres
         return (builder.ConnectionString, schema);
     }
 
+    /// <summary>Drops a schema <see cref="CreateSchemaAsync"/> made, with everything in it.</summary>
     public static async Task DropSchemaAsync(string schema)
     {
         await using var connection = new NpgsqlConnection(StoreConnection.Parse(Connection).ConnectionString);
