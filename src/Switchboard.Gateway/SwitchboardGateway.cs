@@ -170,6 +170,6 @@ public static class SwitchboardGateway
 
     private static Task NotFound(HttpContext context) =>
         ErrorResponses.WriteAsync(context, DialectOf(context), new SwitchboardException(ErrorCategory.NotFound, 404,
-            $"No such endpoint: {context.Request.Method} {context.Request.Path}. Switchboard serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, POST /v1/route/explain, GET /health/live, GET /health/ready and GET /health/providers.",
+            $"No such endpoint: {context.Request.Method} {context.Request.Path}. Switchboard serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, POST /v1/route/explain, GET /health/live, GET /health/ready, GET /health/providers, GET /metrics, GET /api/usage and /api/keys.",
             code: "unknown_url"), RequestTiming.Start());
 }
