@@ -28,6 +28,40 @@ public sealed class DoctorCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Doctor_with_a_gateway_shows_the_health_the_gateway_has_seen()
+    {
+        await using var fake = await FakeOpenAIUpstream.StartAsync();
+        _cli.Variables["OPENAI_API_KEY"] = Key;
+        _cli.Variables["OPENAI_BASE_URL"] = fake.BaseUrl.ToString();
+        var environment = new Dictionary<string, string?>(_cli.Variables);
+        await using var gateway = Gateway.SwitchboardGateway.Build(Configuration.ConfigLoader.Parse("resilience: { retries: 0 }", "test.yaml", environment.GetValueOrDefault),
+            new Gateway.GatewayHostOptions { Port = 0, Environment = environment.GetValueOrDefault, ConsoleLogging = false, Storage = "none" });
+        await gateway.StartAsync();
+        var url = new Uri(gateway.Urls.First());
+        using var http = new HttpClient { BaseAddress = url };
+        for (var i = 0; i < 3; i++) fake.Enqueue(UpstreamFault.Status(503));
+        for (var i = 0; i < 3; i++)
+            (await http.PostAsync("v1/chat/completions", new StringContent("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"))).StatusCode.ShouldBe(System.Net.HttpStatusCode.ServiceUnavailable);
+
+        var result = await _cli.RunAsync("doctor", "--gateway", url.ToString());
+
+        result.Output.ShouldContain("Health");
+        Row(result.Output, "openai").ShouldContain("down (3 recent calls)");
+        await gateway.StopAsync();
+    }
+
+    [Fact]
+    public async Task Doctor_with_a_gateway_that_is_not_running_says_so_and_exits_2()
+    {
+        _cli.Variables["OPENAI_API_KEY"] = Key;
+
+        var result = await _cli.RunAsync("doctor", "--gateway", Unreachable);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Errors.ToString().ShouldContain($"Could not read the health of the gateway at {Unreachable}/");
+    }
+
+    [Fact]
     public async Task Doctor_with_the_key_set_and_the_base_url_answering_exits_0()
     {
         await using var fake = await FakeOpenAIUpstream.StartAsync();

@@ -17,20 +17,26 @@ internal static class DoctorCommand
             Description = "Models to check, as you would ask for them (gpt-4o, claude-sonnet-4-5, groq/llama-3.3-70b-versatile, an alias). Without any, every provider that has a key set or is named in the config is checked.",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        var gateway = new Option<string?>("--gateway")
+        {
+            Description = "A running gateway (such as http://127.0.0.1:4000) whose health to show: each provider's healthy, degraded or down, and its open circuits, from the calls it has made.",
+            HelpName = "URL",
+        };
         var config = CliOptions.Config();
         var command = new Command("doctor",
             "Check that models and providers are ready: which provider a model goes to and how that was decided, whether its key is set " +
             "(printing the export command when it is not; never the key), and whether its base URL answers within 3 s. Exits 0 when all is ready, 4 otherwise.")
         {
-            models, config,
+            models, gateway, config,
         };
         command.SetAction(CliApp.Guard(env, (result, cancellationToken) =>
-            RunAsync(env, result.GetValue(config), result.GetValue(models) ?? [], cancellationToken)));
+            RunAsync(env, result.GetValue(config), result.GetValue(models) ?? [], result.GetValue(gateway), cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliEnvironment env, string? configPath, string[] models, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliEnvironment env, string? configPath, string[] models, string? gateway, CancellationToken cancellationToken)
     {
+        var health = gateway is null ? null : await GatewayHealth.ReadAsync(GatewayHealth.ParseUrl(gateway), ProbeTimeout, cancellationToken);
         var options = ConfigLoader.Load(configPath, env.Variables, env.WorkingDirectory);
         using var runtime = new SwitchboardRuntime(options, environment: env.Variables);
         using var probe = new UrlProbe(ProbeTimeout);
@@ -53,7 +59,7 @@ internal static class DoctorCommand
         }
         await Task.WhenAll(checks.Select(c => c.Reach ?? Task.CompletedTask));
 
-        WriteTable(env, checks, byModel: models.Length > 0);
+        WriteTable(env, checks, byModel: models.Length > 0, health);
         WriteFixes(env, checks);
         var notReady = checks.Count(c => !c.Ready);
         if (notReady == 0)
@@ -109,13 +115,14 @@ internal static class DoctorCommand
         return (provider.KeySources[0].Variable is { } missing ? $"{missing} is not set" : "not set", false);
     }
 
-    private static void WriteTable(CliEnvironment env, List<DoctorCheck> checks, bool byModel)
+    private static void WriteTable(CliEnvironment env, List<DoctorCheck> checks, bool byModel, Dictionary<string, string>? health)
     {
         var table = new Table();
         if (byModel) table.AddColumn("Model");
         table.AddColumn("Provider");
         if (byModel) table.AddColumn("Found by");
         table.AddColumn("Key").AddColumn("Base URL").AddColumn("Answers");
+        if (health is not null) table.AddColumn("Health");
         foreach (var check in checks)
         {
             var cells = new List<string>();
@@ -129,6 +136,12 @@ internal static class DoctorCommand
                     ? $"[green]answers[/] ({Markup.Escape(reach.Detail)})"
                     : $"[red]does not answer[/]: {Markup.Escape(reach.Detail)}"
                 : Format.Unknown);
+            if (health is not null)
+            {
+                var status = check.Provider is { } provider && health.TryGetValue(provider.Name, out var seen) ? seen : "not served by that gateway";
+                cells.Add(status.StartsWith("healthy", StringComparison.Ordinal) ? $"[green]{Markup.Escape(status)}[/]"
+                    : status.StartsWith("not", StringComparison.Ordinal) ? Markup.Escape(status) : $"[red]{Markup.Escape(status)}[/]");
+            }
             table.AddRow(cells.ToArray());
         }
         env.Out.Write(table);
