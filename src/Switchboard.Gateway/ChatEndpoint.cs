@@ -34,6 +34,7 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
         UpstreamResult? result = null;
         var key = GatewayCaller.Of(context)?.Key;
         usage.Metrics.RequestStarted();
+        using var span = SwitchboardTracing.Source.StartActivity("chat", ActivityKind.Server);
         try
         {
             using var body = await RequestBody.ReadAsync(context, runtime.Options.Server.MaxRequestBodyBytes);
@@ -84,9 +85,27 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
             // 499: nginx's word for a client that closed the request before the answer was whole.
             var status = context.RequestAborted.IsCancellationRequested ? 499 : account.Error?.StatusCode ?? context.Response.StatusCode;
             usage.Metrics.RequestEnded();
-            await usage.RecordAsync(account.ToRecord(status, runtime.Time, keyId: key?.Id));
+            var record = account.ToRecord(status, runtime.Time, keyId: key?.Id);
+            if (span is not null) Trace(span, record);
+            await usage.RecordAsync(record);
             await ChargeAsync(account, key);
         }
+    }
+
+    /// <summary>The request's span carries what its usage record says (never the key itself: its id).</summary>
+    private static void Trace(Activity span, UsageRecord record)
+    {
+        span.SetTag("switchboard.route", record.Route);
+        span.SetTag("switchboard.rule", record.Rule);
+        span.SetTag("switchboard.provider", record.Provider);
+        span.SetTag("switchboard.model", record.Model);
+        span.SetTag("switchboard.key_id", record.KeyId);
+        span.SetTag("switchboard.attempts", record.Attempts);
+        span.SetTag("switchboard.input_tokens", record.InputTokens);
+        span.SetTag("switchboard.output_tokens", record.OutputTokens);
+        if (record.CostUsd is { } cost) span.SetTag("switchboard.cost_usd", (double)cost);
+        span.SetTag("http.response.status_code", record.Status);
+        if (record.ErrorCategory is { } category) span.SetStatus(ActivityStatusCode.Error, category);
     }
 
     /// <summary>

@@ -4,6 +4,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Switchboard.Configuration;
 using Switchboard.Storage;
 using Switchboard.Chat;
@@ -59,8 +63,11 @@ public static class SwitchboardGateway
         var usage = app.Services.GetRequiredService<UsageRecorder>();
         var writer = usage.Writer;
         // Stopped, not stopping: Kestrel has finished the requests in flight, so their records are queued by now.
+        var tracer = Tracer(options.Telemetry);
         app.Lifetime.ApplicationStopped.Register(() =>
         {
+            // Disposing the tracer exports the spans still buffered.
+            tracer?.Dispose();
             if (writer is not null) writer.StopAsync().GetAwaiter().GetResult();
             store?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             runtime.Dispose();
@@ -91,6 +98,19 @@ public static class SwitchboardGateway
     }
 
     /// <summary>Whether <paramref name="host"/> is reachable only from this machine.</summary>
+    /// <summary>Sends the <c>chat</c> and <c>attempt</c> spans to the OTLP/HTTP collector in <c>telemetry.otlp_endpoint</c>; null when none is set.</summary>
+    private static TracerProvider? Tracer(TelemetryOptions telemetry) =>
+        telemetry.OtlpEndpoint is not { } endpoint ? null
+        : Sdk.CreateTracerProviderBuilder()
+            .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(telemetry.ServiceName))
+            .AddSource(SwitchboardTracing.SourceName)
+            .AddOtlpExporter(exporter =>
+            {
+                exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
+                exporter.Endpoint = new Uri(endpoint, endpoint.AbsolutePath.TrimEnd('/') + "/v1/traces");
+            })
+            .Build();
+
     /// <summary>Probes every deployment called so far, each interval, until the gateway stops (<c>resilience.probe_interval</c>).</summary>
     private static async Task ProbeAsync(SwitchboardRuntime runtime, TimeSpan interval, CancellationToken stopping)
     {

@@ -15,7 +15,7 @@ public static class ConfigLoader
 {
     public const string DefaultFileName = "switchboard.yaml";
 
-    private static readonly string[] TopLevel = ["server", "providers", "models", "aliases", "drop_unsupported", "resilience", "routes", "agents", "workflows", "storage", "budgets"];
+    private static readonly string[] TopLevel = ["server", "providers", "models", "aliases", "drop_unsupported", "resilience", "routes", "agents", "workflows", "storage", "budgets", "telemetry"];
     private static readonly string[] BudgetsKeys = ["providers", "models"];
     private static readonly string[] BudgetKeys = ["usd", "period"];
     private static readonly string[] ServerKeys = ["host", "port", "master_key", "max_request_body"];
@@ -95,6 +95,7 @@ public static class ConfigLoader
             Agents = RouteConfig.ReadAgents(root.Map("agents"), problems),
             Workflows = RouteConfig.ReadWorkflows(root.Map("workflows"), problems),
             Storage = root.String("storage") is { Length: > 0 } storage ? SecretReference.Parse(storage) : options.Storage,
+            Telemetry = ReadTelemetry(root.Map("telemetry")),
             Budgets = ReadBudgets(root.Map("budgets")),
         };
         problems.ThrowIfAny();
@@ -349,6 +350,18 @@ public static class ConfigLoader
             if (usd is { } amount) budgets[name] = new BudgetOptions { Usd = amount, Period = period ?? "month" };
         }
         return budgets;
+    }
+
+    private static TelemetryOptions ReadTelemetry(YamlMap? map)
+    {
+        var telemetry = new TelemetryOptions();
+        if (map is null) return telemetry;
+        map.RejectUnknown("otlp_endpoint", "service_name");
+        var endpoint = map.String("otlp_endpoint");
+        Uri? url = null;
+        if (endpoint is not null && (!Uri.TryCreate(endpoint, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https")))
+            map.Problem(map.Node("otlp_endpoint")!, $"telemetry.otlp_endpoint must be an OTLP/HTTP collector's http:// or https:// URL such as http://127.0.0.1:4318, not '{endpoint}'.");
+        return telemetry with { OtlpEndpoint = url, ServiceName = map.String("service_name") ?? telemetry.ServiceName };
     }
 
     private static ResilienceOptions ReadResilience(YamlMap? map)

@@ -31,6 +31,8 @@ public sealed record SwitchboardOptions
 
     public const string DefaultStorage = "sqlite:switchboard.db";
 
+    public TelemetryOptions Telemetry { get; init; } = new();
+
     /// <summary>The value of <see cref="Storage"/> that turns the store off.</summary>
     public const string NoStorage = "none";
 

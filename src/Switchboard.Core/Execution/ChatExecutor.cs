@@ -58,6 +58,9 @@ public sealed class ChatExecutor
         var (target, deployment, log) = (state.Target, state.Deployment, state.Log);
         var health = _deployments.Health(target.Provider.Name);
         var started = _time.GetTimestamp();
+        using var span = SwitchboardTracing.Source.StartActivity("attempt", System.Diagnostics.ActivityKind.Client);
+        span?.SetTag("switchboard.provider", target.Provider.Name);
+        span?.SetTag("switchboard.model", target.Model);
         deployment.Started();
         UpstreamResult? result = null;
         try
@@ -67,6 +70,7 @@ public sealed class ChatExecutor
             if (state.Stream) await ReadFirstBytesAsync(result, state.Timeout, cancellationToken);
             var elapsed = _time.GetElapsedTime(started);
             log.Add(new Attempt(target.Provider.Name, target.Model, Attempt.Ok, elapsed));
+            span?.SetTag("switchboard.outcome", Attempt.Ok);
             deployment.RecordFirstByte(elapsed);
             health.Record(ok: true, elapsed);
             result.Log = log;
@@ -79,6 +83,8 @@ public sealed class ChatExecutor
             deployment.Finished();
             var elapsed = _time.GetElapsedTime(started);
             log.Add(new Attempt(target.Provider.Name, target.Model, Attempt.OutcomeOf(error), elapsed));
+            span?.SetTag("switchboard.outcome", Attempt.OutcomeOf(error));
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.Category.ToString());
             if (error.Category is not (ErrorCategory.BadRequest or ErrorCategory.NotFound or ErrorCategory.ContextWindowExceeded or ErrorCategory.ContentPolicy))
                 health.Record(ok: false, elapsed);
             throw;
