@@ -57,6 +57,22 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task Metrics_show_what_is_left_of_each_budget_from_the_shared_ledger()
+    {
+        await using var host = await GatewayHost.StartAsync("""
+            server: { master_key: env:SB_MASTER }
+            budgets: { providers: { openai: { usd: 1, period: day } }, models: { gpt-4o-mini: { usd: 0.5, period: month } } }
+            """, env => env["SB_MASTER"] = MasterKey);
+        host.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", MasterKey);
+        (await host.PostChatAsync(GatewayHost.ChatBody())).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var samples = Parse(await host.Http.GetStringAsync("metrics"));
+
+        samples["switchboard_budget_remaining_usd{scope=\"provider\",name=\"openai\",period=\"day\"}"].ShouldBe(1 - 0.00000855, 1e-12);
+        samples["switchboard_budget_remaining_usd{scope=\"model\",name=\"gpt-4o-mini\",period=\"month\"}"].ShouldBe(0.5 - 0.00000855, 1e-12);
+    }
+
+    [Fact]
     public async Task Metrics_need_the_master_key_when_one_is_set()
     {
         await using var host = await StartWithMasterKeyAsync();
