@@ -85,6 +85,7 @@ dotnet build "$ROOT/src/Switchboard.Cli" -c Release -nologo -v q >"$TMP/build.lo
 SB_BIN="$ROOT/src/Switchboard.Cli/bin/Release/net10.0/switchboard"
 cat >"$TMP/switchboard.yaml" <<YAML
 server: { host: 127.0.0.1, port: $SB_PORT }
+storage: "sqlite:$TMP/usage.db"
 providers:
   openai: { base_url: "http://127.0.0.1:$NGINX_PORT/v1", api_key: sk-bench }
   anthropic: { base_url: "http://127.0.0.1:$NGINX_PORT", api_key: sk-ant-bench }
@@ -170,6 +171,21 @@ for c in 1 32; do
   fi
 done
 
+# ---- 4b. the usage log off, to see what recording every request to SQLite costs -----------------------
+restart_sb() { kill "$SB_PID"; wait "$SB_PID" 2>/dev/null || true; start_sb; }
+export SWITCHBOARD_DATABASE_URL=none
+restart_sb
+unset SWITCHBOARD_DATABASE_URL
+log "Switchboard without a store ready (pid $SB_PID); 10 s more warm-up, since this process starts cold and the one it is compared with has run every case"
+BODY_FILE="$TMP/req_openai.json" HEADERS="$AUTH" wrk -t2 -c32 -d10s -s "$HERE/post.lua" "$SB" >/dev/null
+run_wrk same-dialect-no-usage 32 "$SB" "$TMP/req_openai.json" "$SB_PID" "$AUTH"
+USAGE_ROWS=$(python3 - "$TMP/usage.db" <<'PY' 2>/dev/null || echo "?"
+import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("select count(*) from usage_records").fetchone()[0])
+PY
+)
+restart_sb
+
 # ---- 5. time to first streamed byte ------------------------------------------------------------------
 ttfb() { # url body headers... -> median ms over 50
   local url=$1 body=$2; shift 2
@@ -227,6 +243,8 @@ awk -F'\t' -v ttfb_d="$TTFB_DIRECT" -v ttfb_s="$TTFB_SB" -v ttfb_p="$TTFB_PEER" 
 echo
 echo "| figure | value |"
 echo "| --- | --- |"
+awk -F'\t' '$1=="same-dialect" && $2==32 {on=$3} $1=="same-dialect-no-usage" {off=$3} END { if (off > 0) printf "| same dialect, 32 connections, usage logged to SQLite / no store | %.0f / %.0f req/s = %.0f%% |\n", on, off, on / off * 100 }' "$RESULTS"
+echo "| usage records in the SQLite store after the runs | ${USAGE_ROWS} |"
 echo "| Switchboard start to ready (launch of the built binary to first 200 on /health/ready) | ${FIRST_START_MS} ms (second start, before the slow streams: ${START_MS} ms) |"
 echo "| Switchboard RSS idle (after ready, before load) / after the wrk runs | $((SB_IDLE_KB / 1024)) MB / $((SB_RSS_AFTER_KB / 1024)) MB |"
 [ -n "$PEER_PID" ] && echo "| peer RSS idle | $((PEER_IDLE_KB / 1024)) MB |"
