@@ -126,6 +126,24 @@ public sealed class SwitchboardRuntime : IDisposable
         var log = new AttemptLog();
         using var total = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         total.CancelAfter(Options.Resilience.TotalTimeout);
+        try
+        {
+            return await TryCandidatesAsync(client, body, envelope, decision, output, clientHeaders, log, total.Token);
+        }
+        catch (OperationCanceledException) when (total.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw GaveUp(decision, log);
+        }
+        catch (SwitchboardException e)
+        {
+            e.AttemptLog = log;
+            throw;
+        }
+    }
+
+    private async Task<RoutedCall> TryCandidatesAsync(IClientDialect client, ReadOnlyMemory<byte> body, ChatRequestEnvelope envelope, RoutingDecision decision,
+        PooledBufferWriter output, IReadOnlyList<KeyValuePair<string, string>>? clientHeaders, AttemptLog log, CancellationToken deadline)
+    {
         SwitchboardException? last = null;
         int? tooSmall = null;
         var candidates = decision.Candidates;
@@ -150,34 +168,18 @@ public sealed class SwitchboardRuntime : IDisposable
             try
             {
                 var result = await Executor.AttemptAsync(target, output.WrittenMemory, envelope.Stream, Executor.TimeoutFor(envelope.Stream, candidate.Timeout), log,
-                    prepared.Translated ? null : clientHeaders, total.Token);
+                    prepared.Translated ? null : clientHeaders, deadline);
                 return new RoutedCall(prepared, result, decision);
             }
-            catch (SwitchboardException e) when (e.Category != ErrorCategory.BadRequest)
+            catch (SwitchboardException e) when (e.Category != ErrorCategory.BadRequest && more)
             {
                 last = e;
                 if (e.Category == ErrorCategory.ContextWindowExceeded) tooSmall = target.CatalogModel?.ContextWindow ?? tooSmall;
             }
-            catch (OperationCanceledException) when (total.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                last = GaveUp(decision, log);
-                break;
-            }
-            catch (SwitchboardException e)
-            {
-                e.AttemptLog = log;
-                throw;
-            }
-            if (total.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                last = GaveUp(decision, log);
-                break;
-            }
+            deadline.ThrowIfCancellationRequested();
         }
-        last ??= new SwitchboardException(ErrorCategory.ContextWindowExceeded, 400,
-            $"The prompt is too long for every model of {decision.Route ?? decision.Requested} with a bigger context window.", "messages", "context_length_exceeded");
-        last.AttemptLog = log;
-        throw last;
+        // Only reached when the candidates left after a context window error were all too small for the prompt.
+        throw last!;
     }
 
     /// <summary>

@@ -35,7 +35,6 @@ internal sealed class RequestUsage(DateTimeOffset arrived, long started)
     public UsageRecord ToRecord(int status, TimeProvider time, string? keyId)
     {
         var tokens = Tokens ?? default;
-        var target = Target;
         var last = Log?.Attempts is { Count: > 0 } attempts ? attempts[^1] : Error?.AttemptLog?.Attempts is { Count: > 0 } failed ? failed[^1] : null;
         return new UsageRecord
         {
@@ -44,8 +43,8 @@ internal sealed class RequestUsage(DateTimeOffset arrived, long started)
             Time = arrived,
             KeyId = keyId,
             User = Fields?.User,
-            Provider = target?.Provider.Name ?? last?.Provider ?? Error?.Provider,
-            Model = target?.Model ?? last?.Model,
+            Provider = Target?.Provider.Name ?? last?.Provider ?? Error?.Provider,
+            Model = Target?.Model ?? last?.Model,
             Route = Decision?.Route,
             Rule = Decision?.Rule,
             Agent = Fields?.Agent,
@@ -57,7 +56,7 @@ internal sealed class RequestUsage(DateTimeOffset arrived, long started)
             OutputTokens = tokens.Output,
             ReasoningTokens = tokens.Reasoning,
             // A request that got no answer used no tokens and cost nothing; an answer from a model with no known price cost an unknown amount.
-            CostUsd = Tokens is { } counted ? CostCalculator.Cost(counted, target?.CatalogModel) : 0m,
+            CostUsd = Tokens is { } counted ? CostCalculator.Cost(counted, Target?.CatalogModel) : 0m,
             UsageEstimated = Estimated,
             LatencyMs = time.GetElapsedTime(started).TotalMilliseconds,
             TimeToFirstTokenMs = FirstByte is { } first ? time.GetElapsedTime(started, first).TotalMilliseconds : null,

@@ -82,8 +82,9 @@ public sealed class ChatExecutor
             result?.Dispose();
             deployment.Finished();
             var elapsed = _time.GetElapsedTime(started);
-            log.Add(new Attempt(target.Provider.Name, target.Model, Attempt.OutcomeOf(error), elapsed));
-            span?.SetTag("switchboard.outcome", Attempt.OutcomeOf(error));
+            var outcome = Attempt.OutcomeOf(error);
+            log.Add(new Attempt(target.Provider.Name, target.Model, outcome, elapsed));
+            span?.SetTag("switchboard.outcome", outcome);
             span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.Category.ToString());
             if (error.Category is not (ErrorCategory.BadRequest or ErrorCategory.NotFound or ErrorCategory.ContextWindowExceeded or ErrorCategory.ContentPolicy))
                 health.Record(ok: false, elapsed);
