@@ -39,7 +39,7 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
         {
             using var body = await RequestBody.ReadAsync(context, runtime.Options.Server.MaxRequestBodyBytes);
             var envelope = dialect.Scan(body.WrittenSpan);
-            var decision = await limits.CheckAsync(context, key, Route(context.Request, body, envelope, account), context.RequestAborted);
+            var decision = await limits.CheckAsync(context.Response.Headers, key, Route(context.Request, body, envelope, account), context.RequestAborted);
             account.Decision = decision;
             using var upstreamBody = new PooledBufferWriter(body.WrittenCount + 128);
             var call = await runtime.CallAsync(dialect, body.WrittenMemory, envelope, decision, upstreamBody, ForwardedHeaders(context.Request), context.RequestAborted);
@@ -88,12 +88,12 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
             var record = account.ToRecord(status, runtime.Time, keyId: key?.Id);
             if (span is not null) Trace(span, record);
             await usage.RecordAsync(record);
-            await ChargeAsync(account, key);
+            await limits.ChargeAsync(account, key);
         }
     }
 
     /// <summary>The request's span carries what its usage record says (never the key itself: its id).</summary>
-    private static void Trace(Activity span, UsageRecord record)
+    internal static void Trace(Activity span, UsageRecord record)
     {
         span.SetTag("switchboard.route", record.Route);
         span.SetTag("switchboard.rule", record.Rule);
@@ -106,17 +106,6 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
         if (record.CostUsd is { } cost) span.SetTag("switchboard.cost_usd", (double)cost);
         span.SetTag("http.response.status_code", record.Status);
         if (record.ErrorCategory is { } category) span.SetStatus(ActivityStatusCode.Error, category);
-    }
-
-    /// <summary>
-    /// Counts the request's tokens and cost against the key's limits and the budgets, once, when they are known. The
-    /// client going away does not undo what the provider has already charged, so this is not cancelled with it.
-    /// </summary>
-    private async Task ChargeAsync(RequestUsage account, VirtualKey? key)
-    {
-        if (account.Charged || account.Tokens is not { } tokens || account.Target is not { } target) return;
-        account.Charged = true;
-        await limits.ChargeAsync(key, target.Provider.Name, target.Model, tokens, CostCalculator.Cost(tokens, target.CatalogModel), CancellationToken.None);
     }
 
     /// <summary>
@@ -194,7 +183,7 @@ internal sealed class ChatEndpoint(SwitchboardRuntime runtime, IClientDialect di
             httpResponse.Headers[SwitchboardHeaders.CostUsd] = cost.ToString("0.##########", CultureInfo.InvariantCulture);
         account.Tokens = usage;
         // Charged before the answer goes out, so a client that asks again (here or at another gateway) finds the spend counted.
-        if (usage is not null) await ChargeAsync(account, key);
+        if (usage is not null) await limits.ChargeAsync(account, key);
         await httpResponse.Body.WriteAsync(bytes, context.RequestAborted);
         return answer.WrittenCount / PromptScanner.BytesPerToken;
     }

@@ -24,12 +24,12 @@ internal sealed class RequestLimits(ISwitchboardStore? store, BudgetsOptions bud
     /// headers of the key's limits.
     /// </summary>
     /// <exception cref="SwitchboardException">403 for a model or route the key does not allow; 429 for a limit reached or a budget spent.</exception>
-    public async Task<RoutingDecision> CheckAsync(HttpContext context, VirtualKey? key, RoutingDecision decision, CancellationToken cancellationToken)
+    public async Task<RoutingDecision> CheckAsync(IHeaderDictionary responseHeaders, VirtualKey? key, RoutingDecision decision, CancellationToken cancellationToken)
     {
         if (key is not null) decision = Allowed(key, decision);
         if (store is null) return decision;
         var now = time.GetUtcNow();
-        if (key is not null) await CheckKeyAsync(store, context.Response.Headers, key, now, cancellationToken);
+        if (key is not null) await CheckKeyAsync(store, responseHeaders, key, now, cancellationToken);
         if (budgets.IsEmpty) return decision;
 
         var kept = new List<RouteCandidate>(decision.Candidates.Count);
@@ -49,6 +49,17 @@ internal sealed class RequestLimits(ISwitchboardStore? store, BudgetsOptions bud
         }
         if (kept.Count == 0 && first is not null) throw first;
         return skipped.Count == 0 ? decision : decision with { Candidates = kept, Skipped = [.. decision.Skipped, .. skipped] };
+    }
+
+    /// <summary>
+    /// Counts the request's tokens and cost against the key's limits and the budgets, once, when they are known. The
+    /// client going away does not undo what the provider has already charged, so this is not cancelled with it.
+    /// </summary>
+    public async Task ChargeAsync(RequestUsage account, VirtualKey? key)
+    {
+        if (account.Charged || account.Tokens is not { } tokens || account.Target is not { } target) return;
+        account.Charged = true;
+        await ChargeAsync(key, target.Provider.Name, target.Model, tokens, CostCalculator.Cost(tokens, target.CatalogModel), CancellationToken.None);
     }
 
     /// <summary>

@@ -12,6 +12,7 @@ using Switchboard.Configuration;
 using Switchboard.Storage;
 using Switchboard.Chat;
 using Switchboard.Execution;
+using Switchboard.Gateway.Execution;
 using Switchboard.Providers.Anthropic;
 using Switchboard.Providers.OpenAI;
 
@@ -82,6 +83,7 @@ public static class SwitchboardGateway
         var chat = new ChatEndpoint(runtime, OpenAIClientDialect.Instance, usage, limits);
         var messages = new ChatEndpoint(runtime, AnthropicClientDialect.Instance, usage, limits);
         var models = app.Services.GetRequiredService<ModelsEndpoint>();
+        var gatewayChat = new GatewayChat(runtime, usage, limits);
         app.MapPost("/v1/chat/completions", chat.HandleAsync);
         app.MapPost("/chat/completions", chat.HandleAsync);
         app.MapPost("/v1/messages", messages.HandleAsync);
