@@ -13,6 +13,7 @@ using Switchboard.Storage;
 using Switchboard.Chat;
 using Switchboard.Execution;
 using Switchboard.Gateway.Execution;
+using Switchboard.Gateway.Jobs;
 using Switchboard.Providers.Anthropic;
 using Switchboard.Providers.OpenAI;
 
@@ -59,6 +60,17 @@ public static class SwitchboardGateway
         if (store is not null) builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(services => new UsageRecorder(store is null ? null
             : new UsageWriter(store, runtime.Time, logger: services.GetRequiredService<ILoggerFactory>().CreateLogger<UsageWriter>())));
+        var limits = new RequestLimits(store, options.Budgets, runtime.Time);
+        builder.Services.AddSingleton(services => new GatewayChat(runtime, services.GetRequiredService<UsageRecorder>(), limits));
+        var submissions = new JobSubmissions(runtime);
+        if (store is not null)
+        {
+            var webhookSecret = runtime.Options.Jobs.WebhookSecret?.Resolve(environment);
+            builder.Services.AddSingleton(services => new JobWorkers(store, services.GetRequiredService<GatewayChat>(), runtime.Options.Jobs,
+                services.GetRequiredService<ILoggerFactory>().CreateLogger<JobWorkers>(), webhookSecret));
+            // Stopped before the usage writer and the store (ApplicationStopped): the jobs under way still record their usage.
+            builder.Services.AddHostedService(services => services.GetRequiredService<JobWorkers>());
+        }
 
         var app = builder.Build();
         var usage = app.Services.GetRequiredService<UsageRecorder>();
@@ -79,11 +91,11 @@ public static class SwitchboardGateway
         var keys = store is null ? null : new KeyCache(store, runtime.Time);
         app.Use(new KeyCheck(KeyCheck.Hash(masterKey), keys, runtime.Time).InvokeAsync);
 
-        var limits = new RequestLimits(store, options.Budgets, runtime.Time);
         var chat = new ChatEndpoint(runtime, OpenAIClientDialect.Instance, usage, limits);
         var messages = new ChatEndpoint(runtime, AnthropicClientDialect.Instance, usage, limits);
         var models = app.Services.GetRequiredService<ModelsEndpoint>();
-        var gatewayChat = new GatewayChat(runtime, usage, limits);
+        var workers = store is null ? null : app.Services.GetRequiredService<JobWorkers>();
+        var jobs = new JobApi(store, workers, submissions, server.MaxRequestBodyBytes, runtime.Time);
         app.MapPost("/v1/chat/completions", chat.HandleAsync);
         app.MapPost("/chat/completions", chat.HandleAsync);
         app.MapPost("/v1/messages", messages.HandleAsync);
@@ -95,6 +107,8 @@ public static class SwitchboardGateway
         KeyEndpoints.Map(app, store, keys, runtime.Time);
         MetricsEndpoint.Map(app, runtime, usage);
         UsageEndpoint.Map(app);
+        JobEndpoints.Map(app, jobs);
+        BatchEndpoints.Map(app, jobs);
         app.MapFallback(NotFound);
         return app;
     }
@@ -192,6 +206,6 @@ public static class SwitchboardGateway
 
     private static Task NotFound(HttpContext context) =>
         ErrorResponses.WriteAsync(context, DialectOf(context), new SwitchboardException(ErrorCategory.NotFound, 404,
-            $"No such endpoint: {context.Request.Method} {context.Request.Path}. Switchboard serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, POST /v1/route/explain, GET /health/live, GET /health/ready, GET /health/providers, GET /metrics, GET /api/usage and /api/keys.",
+            $"No such endpoint: {context.Request.Method} {context.Request.Path}. Switchboard serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, POST /v1/route/explain, GET /health/live, GET /health/ready, GET /health/providers, GET /metrics, GET /api/usage, /api/keys, /api/jobs and /api/batches.",
             code: "unknown_url"), RequestTiming.Start());
 }
