@@ -37,6 +37,8 @@ internal static class CliApp
         UsageCommand.Create(env),
         VersionCommand.Create(env),
         KeysCommand.Create(env),
+        JobsCommand.Create(env),
+        BatchCommand.Create(env),
     };
 
     /// <summary>

@@ -101,10 +101,10 @@ internal sealed class JobSubmissions
         {
             provider ??= _options.Provider ?? throw Bad(where,
                 "a job needs a provider and model_name, or a route: none was given and the config sets no default (jobs.provider, jobs.model_name).", "provider");
+            provider = Check(provider, null, where).Name;
             modelName ??= (string.Equals(provider, _options.Provider, StringComparison.OrdinalIgnoreCase) ? _options.ModelName : null)
                 ?? throw Bad(where, $"a job for provider {provider} needs model_name, the model to ask it for.", "model_name");
-            var served = Check(provider, modelName, where);
-            provider = served.Name;
+            Check(provider, modelName, where);
         }
         else
         {

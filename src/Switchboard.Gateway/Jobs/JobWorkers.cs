@@ -24,6 +24,7 @@ internal sealed class JobWorkers : IHostedService, IAsyncDisposable
     private readonly JobWebhooks _webhooks;
     private readonly ILogger _logger;
     private readonly string? _onlyBatch;
+    private readonly string? _onlyJob;
     private readonly ConcurrentDictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _perLane = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> _perBatch = new(StringComparer.Ordinal);
@@ -40,13 +41,15 @@ internal sealed class JobWorkers : IHostedService, IAsyncDisposable
     /// <param name="logger">Where failures of the machinery (not of jobs) are logged.</param>
     /// <param name="webhookSecret">The key webhook bodies are signed with (<c>jobs.webhook_secret</c> resolved); null for unsigned.</param>
     /// <param name="onlyBatch">Run only this batch's jobs (<c>switchboard batch run</c>); null for any job.</param>
-    public JobWorkers(IJobStore store, GatewayChat chat, JobsOptions options, ILogger logger, string? webhookSecret, string? onlyBatch = null)
+    /// <param name="onlyJob">Run only this job (<c>switchboard jobs submit --wait</c>); null for any job.</param>
+    public JobWorkers(IJobStore store, GatewayChat chat, JobsOptions options, ILogger logger, string? webhookSecret, string? onlyBatch = null, string? onlyJob = null)
     {
         _store = store;
         _chat = chat;
         _options = options;
         _logger = logger;
         _onlyBatch = onlyBatch;
+        _onlyJob = onlyJob;
         _webhooks = new JobWebhooks(webhookSecret, logger);
         WorkerId = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
     }
@@ -173,6 +176,7 @@ internal sealed class JobWorkers : IHostedService, IAsyncDisposable
                     WorkerId = WorkerId,
                     Lease = _options.Lease,
                     BatchId = _onlyBatch,
+                    JobId = _onlyJob,
                     ExcludedLanes = [.. _perLane.Where(l => l.Value >= _options.ProviderConcurrency).Select(l => l.Key)],
                     ExcludedBatches = [.. _perBatch.Where(b => _batchLimits.GetValueOrDefault(b.Key) is { } limit && b.Value >= limit).Select(b => b.Key)],
                 };

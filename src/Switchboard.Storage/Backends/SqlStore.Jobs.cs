@@ -122,6 +122,11 @@ internal abstract partial class SqlStore
             candidates.Append(" AND batch_id = @batch");
             Add(command, "@batch", batch);
         }
+        if (claim.JobId is { } job)
+        {
+            candidates.Append(" AND id = @job");
+            Add(command, "@job", job);
+        }
         if (claim.ExcludedLanes.Count > 0)
             candidates.Append(" AND COALESCE(provider, route, '') NOT IN (").Append(Parameters(command, "@lane", claim.ExcludedLanes)).Append(')');
         if (claim.ExcludedBatches.Count > 0)

@@ -16,6 +16,9 @@ public sealed record JobClaim
     /// <summary>Only jobs of this batch; null for any job.</summary>
     public string? BatchId { get; init; }
 
+    /// <summary>Only this job; null for any job.</summary>
+    public string? JobId { get; init; }
+
     /// <summary>Lanes (providers, or routes) whose jobs the worker cannot take now.</summary>
     public IReadOnlyCollection<string> ExcludedLanes { get; init; } = [];
 
