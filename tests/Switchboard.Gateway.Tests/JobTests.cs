@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Shouldly;
+using Switchboard.Configuration;
 using Switchboard.Testing;
 using Xunit;
 
@@ -58,6 +59,16 @@ public sealed class JobTests
         ((string?)job["status"]).ShouldBe("succeeded");
         ((string?)job["model_name"]).ShouldBe("gpt-4.1");
         host.Fake.Requests.ShouldHaveSingleItem().ParseBody().RootElement.GetProperty("model").GetString().ShouldBe("gpt-4.1");
+    }
+
+    [Fact]
+    public void A_default_provider_the_config_does_not_have_stops_the_gateway_from_starting()
+    {
+        var env = new Dictionary<string, string?> { ["OPENAI_API_KEY"] = GatewayHost.OpenAIKey };
+
+        var error = Should.Throw<ConfigException>(() => GatewayHost.Build("jobs: { provider: opneai, model_name: gpt-4o-mini }", env));
+
+        error.Message.ShouldContain("did you mean 'openai'");
     }
 
     [Fact]
