@@ -4,10 +4,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OpenTelemetry;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 using Switchboard.Configuration;
 using Switchboard.Storage;
 using Switchboard.Chat;
@@ -40,8 +36,12 @@ public static class SwitchboardGateway
 
         var runtime = new SwitchboardRuntime(options with { Server = server }, host.Time, environment, host.HandlerFactory);
         var store = OpenStore(host.Storage ?? environment("SWITCHBOARD_DATABASE_URL") ?? options.Storage.Resolve(environment), runtime.Time);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // The empty builder: no appsettings files or their watcher, no configuration from the environment; the
+        // gateway's configuration is its own YAML. Kestrel, routing and logging are added by hand.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
+        builder.Services.AddLogging();
         if (host.ConsoleLogging)
         {
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -64,7 +64,8 @@ public static class SwitchboardGateway
         var usage = app.Services.GetRequiredService<UsageRecorder>();
         var writer = usage.Writer;
         // Stopped, not stopping: Kestrel has finished the requests in flight, so their records are queued by now.
-        var tracer = Tracer(options.Telemetry);
+        // OpenTelemetry's assemblies are loaded only when traces are exported.
+        IDisposable? tracer = options.Telemetry.OtlpEndpoint is null ? null : OtlpTracing.Start(options.Telemetry);
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             // Disposing the tracer exports the spans still buffered.
@@ -99,20 +100,6 @@ public static class SwitchboardGateway
         return app;
     }
 
-    /// <summary>Whether <paramref name="host"/> is reachable only from this machine.</summary>
-    /// <summary>Sends the <c>chat</c> and <c>attempt</c> spans to the OTLP/HTTP collector in <c>telemetry.otlp_endpoint</c>; null when none is set.</summary>
-    private static TracerProvider? Tracer(TelemetryOptions telemetry) =>
-        telemetry.OtlpEndpoint is not { } endpoint ? null
-        : Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(telemetry.ServiceName))
-            .AddSource(SwitchboardTracing.SourceName)
-            .AddOtlpExporter(exporter =>
-            {
-                exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
-                exporter.Endpoint = new Uri(endpoint, endpoint.AbsolutePath.TrimEnd('/') + "/v1/traces");
-            })
-            .Build();
-
     /// <summary>Probes every deployment called so far, each interval, until the gateway stops (<c>resilience.probe_interval</c>).</summary>
     private static async Task ProbeAsync(SwitchboardRuntime runtime, TimeSpan interval, CancellationToken stopping)
     {
@@ -142,6 +129,7 @@ public static class SwitchboardGateway
         }
     }
 
+    /// <summary>Whether <paramref name="host"/> is reachable only from this machine.</summary>
     public static bool IsLoopback(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
         || IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
