@@ -16,13 +16,16 @@ internal sealed class WorkflowRunner(GatewayChat chat)
     /// <summary>The error code of a workflow name the config does not have.</summary>
     public const string UnknownWorkflow = "unknown_workflow";
 
+    /// <summary>A workflow as the config writes it, for messages that say how to add one.</summary>
+    public const string Example = "workflows: { standard: { plan: claude-haiku-4-5, implement: claude-sonnet-4-5, review: gpt-4.1 } }";
+
     /// <summary>The workflow called <paramref name="name"/>; a 404 naming the workflows there are (and the nearest) when there is none.</summary>
     public WorkflowOptions Find(string name)
     {
         var workflows = chat.Runtime.Options.Workflows;
         if (workflows.TryGetValue(name, out var workflow)) return workflow;
         var message = workflows.Count == 0
-            ? $"There is no workflow '{name}': the config has no workflows. Add one under workflows:, such as workflows: {{ standard: {{ plan: claude-haiku-4-5, implement: claude-sonnet-4-5, review: gpt-4.1 }} }}."
+            ? $"There is no workflow '{name}': the config has no workflows. Add one, such as {Example}."
             : $"There is no workflow '{name}'{(Spelling.Closest(name, workflows.Keys, Math.Max(2, name.Length / 3)) is { } near ? $" (did you mean '{near}'?)" : "")}. Workflows: {string.Join(", ", workflows.Keys.Order(StringComparer.Ordinal))}.";
         throw new SwitchboardException(ErrorCategory.NotFound, 404, message, "workflow", UnknownWorkflow);
     }
