@@ -85,7 +85,7 @@ internal static class CompareCommand
         foreach (var (model, outcome) in comparison.Answers)
         {
             env.Out.WriteLine();
-            env.Out.Write(new Rule(Markup.Escape(model)).LeftJustified());
+            env.Out.MarkupLineInterpolated($"[bold]── {model} ──[/]");
             // Raw, not markup: an answer's brackets are text, and its line breaks are the model's.
             if (outcome.Error is { } error) env.Out.MarkupLineInterpolated($"[red]{error.Message}[/]");
             else answer.WriteLine(outcome.Text);

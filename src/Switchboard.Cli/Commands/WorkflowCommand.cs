@@ -118,7 +118,7 @@ internal static class WorkflowCommand
             return;
         }
         env.Out.WriteLine();
-        env.Out.Write(new Rule($"Output of {Markup.Escape(run.Stages[^1].Stage)}").LeftJustified());
+        env.Out.MarkupLineInterpolated($"[bold]── Output of {run.Stages[^1].Stage} ──[/]");
         env.Out.Profile.Out.Writer.WriteLine(run.Output);
     }
 }
