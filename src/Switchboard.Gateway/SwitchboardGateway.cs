@@ -8,6 +8,7 @@ using Switchboard.Configuration;
 using Switchboard.Storage;
 using Switchboard.Chat;
 using Switchboard.Execution;
+using Switchboard.Gateway.Compare;
 using Switchboard.Gateway.Execution;
 using Switchboard.Providers.Anthropic;
 using Switchboard.Providers.OpenAI;
@@ -96,6 +97,7 @@ public static class SwitchboardGateway
         KeyEndpoints.Map(app, store, keys, runtime.Time);
         MetricsEndpoint.Map(app, runtime, usage);
         UsageEndpoint.Map(app);
+        CompareEndpoint.Map(app, new Comparison(gatewayChat), server.MaxRequestBodyBytes);
         app.MapFallback(NotFound);
         return app;
     }
@@ -180,6 +182,6 @@ public static class SwitchboardGateway
 
     private static Task NotFound(HttpContext context) =>
         ErrorResponses.WriteAsync(context, DialectOf(context), new SwitchboardException(ErrorCategory.NotFound, 404,
-            $"No such endpoint: {context.Request.Method} {context.Request.Path}. Switchboard serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, POST /v1/route/explain, GET /health/live, GET /health/ready, GET /health/providers, GET /metrics, GET /api/usage and /api/keys.",
+            $"No such endpoint: {context.Request.Method} {context.Request.Path}. Switchboard serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, POST /v1/route/explain, GET /health/live, GET /health/ready, GET /health/providers, GET /metrics, GET /api/usage, POST /api/compare and /api/keys.",
             code: "unknown_url"), RequestTiming.Start());
 }
