@@ -31,6 +31,8 @@ internal static class CliApp
     {
         ServeCommand.Create(env),
         ChatCommand.Create(env),
+        CompareCommand.Create(env),
+        WorkflowCommand.Create(env),
         ModelsCommand.Create(env),
         RouteCommand.Create(env),
         DoctorCommand.Create(env),

@@ -106,6 +106,6 @@ public sealed class CliAppTests : IDisposable
             foreach (var option in command.Options) option.Description.ShouldNotBeNullOrWhiteSpace($"{command.Name} {option.Name}");
             foreach (var argument in command.Arguments) argument.Description.ShouldNotBeNullOrWhiteSpace($"{command.Name} {argument.Name}");
         }
-        root.Subcommands.Select(c => c.Name).ShouldBe(["serve", "chat", "models", "route", "doctor", "usage", "version", "keys", "jobs", "batch"], ignoreOrder: true);
+        root.Subcommands.Select(c => c.Name).ShouldBe(["serve", "chat", "compare", "workflow", "models", "route", "doctor", "usage", "version", "keys", "jobs", "batch"], ignoreOrder: true);
     }
 }
