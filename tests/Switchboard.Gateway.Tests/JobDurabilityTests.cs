@@ -33,6 +33,25 @@ public sealed class JobDurabilityTests
     }
 
     [Fact]
+    public async Task A_job_cancelled_through_another_gateway_stops_here_at_the_next_lease_renewal()
+    {
+        var storage = TestDatabases.NewSqlite();
+        await using var host = await GatewayHost.StartAsync(Patient + "jobs: { workers: 1, lease: 3s }", storage: storage);
+        host.Fake.Enqueue(UpstreamFault.Delay(TimeSpan.FromMinutes(10)));
+        var held = (string)(await host.SubmitAsync("""{"input": "held", "provider": "openai", "model_name": "gpt-4o-mini"}"""))["id"]!;
+        await host.WaitAsync(held, job => (string?)job["status"] == "running" && host.Fake.Requests.Count == 1);
+
+        // What another gateway's POST /api/jobs/{id}/cancel does: it does not run the job, so only the store hears of it.
+        await using (var other = await SwitchboardStore.OpenAsync(storage, TimeProvider.System))
+            (await other.CancelJobAsync(held)).ShouldNotBeNull().Status.ShouldBe(JobStatus.Cancelled);
+        // The only worker slot comes free once the renewal (every second) finds the lease gone.
+        var next = await host.WaitAsync((string)(await host.SubmitAsync("""{"input": "next", "provider": "openai", "model_name": "gpt-4o-mini"}"""))["id"]!);
+
+        ((string?)next["status"]).ShouldBe("succeeded");
+        ((string?)(await host.GetObjectAsync("api/jobs/" + held))["status"]).ShouldBe("cancelled");
+    }
+
+    [Fact]
     public async Task A_job_stored_while_no_gateway_runs_is_run_by_the_next_one()
     {
         var storage = TestDatabases.NewSqlite();

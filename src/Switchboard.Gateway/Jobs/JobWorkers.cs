@@ -183,13 +183,19 @@ internal sealed class JobWorkers : IHostedService, IAsyncDisposable
             }
             var job = await _store.ClaimJobAsync(claim, _stopClaiming.Token);
             if (job is null) return;
-            if (job.BatchId is { } batch && !_batchLimits.ContainsKey(batch))
+            if (job.BatchId is { } batch && !KnowsLimitOf(batch))
             {
+                // Read once per batch (it never changes) and before the next claim, so the batch's bound holds from its first job.
                 var record = await _store.GetBatchAsync(batch, CancellationToken.None);
                 lock (_perLane) _batchLimits[batch] = record?.Concurrency;
             }
             Start(job);
         }
+    }
+
+    private bool KnowsLimitOf(string batch)
+    {
+        lock (_perLane) return _batchLimits.ContainsKey(batch);
     }
 
     private void Start(JobRecord job)
