@@ -48,6 +48,9 @@ public static class SwitchboardGateway
         {
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+            // A gateway that cannot start (a port taken, say) is reported by its caller in one sentence; the host's
+            // own log of it is the exception with its stack trace.
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         }
         builder.WebHost.UseUrls(Url(server.Host, server.Port));
         builder.WebHost.ConfigureKestrel(kestrel =>
