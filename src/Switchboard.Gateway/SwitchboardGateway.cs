@@ -12,6 +12,7 @@ using Switchboard.Configuration;
 using Switchboard.Storage;
 using Switchboard.Chat;
 using Switchboard.Execution;
+using Switchboard.Gateway.Dashboard;
 using Switchboard.Gateway.Execution;
 using Switchboard.Providers.Anthropic;
 using Switchboard.Providers.OpenAI;
@@ -95,6 +96,11 @@ public static class SwitchboardGateway
         KeyEndpoints.Map(app, store, keys, runtime.Time);
         MetricsEndpoint.Map(app, runtime, usage);
         UsageEndpoint.Map(app);
+        SessionEndpoint.Map(app, masterKey is not null);
+        CatalogEndpoint.Map(app, runtime);
+        CostEndpoint.Map(app, runtime);
+        RoutesEndpoint.Map(app, runtime);
+        DashboardEndpoint.Map(app);
         app.MapFallback(NotFound);
         return app;
     }
@@ -192,6 +198,6 @@ public static class SwitchboardGateway
 
     private static Task NotFound(HttpContext context) =>
         ErrorResponses.WriteAsync(context, DialectOf(context), new SwitchboardException(ErrorCategory.NotFound, 404,
-            $"No such endpoint: {context.Request.Method} {context.Request.Path}. Switchboard serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, POST /v1/route/explain, GET /health/live, GET /health/ready, GET /health/providers, GET /metrics, GET /api/usage and /api/keys.",
+            $"No such endpoint: {context.Request.Method} {context.Request.Path}. Switchboard serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, POST /v1/route/explain, GET /health/live, GET /health/ready, GET /health/providers, GET /metrics, GET /api/usage, /api/keys, GET /api/session, GET /api/catalog, GET /api/cost, GET /api/routes, and the dashboard at GET /.",
             code: "unknown_url"), RequestTiming.Start());
 }
