@@ -86,7 +86,7 @@ function explainBox() {
             c.input_per_mtok !== undefined ? `$${c.input_per_mtok} / $${c.output_per_mtok}` : 'unknown']),
           { id: 'explain-candidates' }),
         decision.skipped.length ? h('div', null, h('h3', null, 'Skipped'),
-          h('ul', { id: 'explain-skipped' }, decision.skipped.map((s) => h('li', null, h('code', null, s.target), `: ${s.reason}`)))) : null);
+          h('ul', { id: 'explain-skipped' }, decision.skipped.map((s) => h('li', null, h('code', null, s.target), `: ${s.reason}`)))) : '');
     } catch (error) {
       result.replaceChildren(message(error.message, 'error'));
     }
