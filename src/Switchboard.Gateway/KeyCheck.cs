@@ -9,9 +9,10 @@ namespace Switchboard.Gateway;
 
 /// <summary>
 /// Checks the key a request carries, as <c>Authorization: Bearer &lt;key&gt;</c> (OpenAI clients) or <c>x-api-key</c>
-/// (Anthropic clients). The master key opens everything but the health checks, the dashboard's files and <c>/api/session</c>, which are always open. A virtual key
-/// (<c>sk-sb-...</c>) opens the model API (<c>/v1/*</c>, <c>/chat/completions</c>, <c>/models</c>) and nothing else. With no
-/// master key (a loopback gateway) a request without a key passes, but a virtual key that is sent is still checked,
+/// (Anthropic clients). The master key opens everything but the health checks, the dashboard's files and
+/// <c>/api/session</c>, which are always open. A virtual key (<c>sk-sb-...</c>) opens the model API (<c>/v1/*</c>,
+/// <c>/chat/completions</c>, <c>/models</c>) and nothing else. With no master key (a loopback gateway) a request
+/// without a key passes, but a virtual key that is sent is still checked,
 /// so its limits and budget hold and its usage is counted to it. Error messages name the key's id, never the key.
 /// </summary>
 internal sealed class KeyCheck(byte[]? masterKey, KeyCache? keys, TimeProvider time)

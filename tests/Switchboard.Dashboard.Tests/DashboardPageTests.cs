@@ -148,7 +148,15 @@ public sealed class DashboardPageTests(BrowserFixture browser) : IClassFixture<B
         await watched.Page.Locator("#playground-user").FillAsync("Say hello.");
         await watched.Page.Locator("#playground-temperature").FillAsync("0.2");
         await Expect(watched.Page.Locator("#playground-stream")).ToBeCheckedAsync();
+        var gate = host.Fake.HoldStream();
         await watched.Page.Locator("#playground-send").ClickAsync();
+
+        // Held after its first chunk, the stream is under way in the page: reading, not waiting for the whole answer.
+        await gate.FirstChunkSent.WaitAsync(TimeSpan.FromSeconds(15));
+        await Expect(watched.Page.Locator("#playground-status")).ToHaveTextAsync("Streaming…");
+        await Expect(watched.Page.Locator("#playground-stop")).ToBeEnabledAsync();
+        (await watched.Page.Locator("#playground-answer").TextContentAsync()).ShouldNotBe(FakeOpenAIUpstream.StreamText);
+        gate.Release();
 
         await Expect(watched.Page.Locator("#playground-answer")).ToHaveTextAsync(FakeOpenAIUpstream.StreamText);
         await Expect(watched.Page.Locator("#playground-status")).ToContainTextAsync("Done");
