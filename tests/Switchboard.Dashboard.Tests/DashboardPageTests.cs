@@ -93,6 +93,45 @@ public sealed class DashboardPageTests(BrowserFixture browser) : IClassFixture<B
     }
 
     [Fact]
+    public async Task A_401_from_the_gateway_returns_to_sign_in_with_its_message()
+    {
+        await using var host = await DashboardHost.StartAsync(masterKey: true);
+        await using var watched = await WatchedPage.OpenAsync(browser, host);
+        await watched.GoToAsync("providers");
+        await watched.SignInAsync();
+        await Expect(watched.Page.Locator("#page-providers h1")).ToHaveTextAsync("Providers");
+
+        // As if the gateway's master key changed while the page was open: its next call is refused.
+        await watched.Page.RouteAsync("**/api/usage**", route => route.FulfillAsync(new()
+        {
+            Status = 401,
+            ContentType = "application/json",
+            Body = """{"error":{"message":"The key sent does not match this gateway's master key.","type":"authentication_error","param":null,"code":"invalid_api_key"}}""",
+        }));
+        await watched.Page.Locator("#nav a[data-page=usage]").ClickAsync();
+
+        await Expect(watched.Page.Locator("#sign-in-form")).ToBeVisibleAsync();
+        await Expect(watched.Page.Locator("#sign-in-error")).ToHaveTextAsync("The key sent does not match this gateway's master key.");
+        await Expect(watched.Page.Locator("#nav")).ToBeHiddenAsync();
+        (await watched.Page.EvaluateAsync<string?>("sessionStorage.getItem('switchboard.master_key')")).ShouldBeNull();
+        watched.Problems.ShouldAllBe(p => p.Contains("401"));
+    }
+
+    [Fact]
+    public async Task A_kept_key_that_no_longer_opens_the_gateway_is_dropped_with_the_reason()
+    {
+        await using var host = await DashboardHost.StartAsync(masterKey: true);
+        await using var watched = await WatchedPage.OpenAsync(browser, host);
+        await watched.Page.GotoAsync("/dashboard/favicon.svg");
+        await watched.Page.EvaluateAsync("sessionStorage.setItem('switchboard.master_key', 'an-old-key')");
+        await watched.GoToAsync("usage");
+
+        await Expect(watched.Page.Locator("#sign-in-error")).ToContainTextAsync("does not match this gateway's master key");
+        (await watched.Page.EvaluateAsync<string?>("sessionStorage.getItem('switchboard.master_key')")).ShouldBeNull();
+        watched.ShouldHaveNoProblems();
+    }
+
+    [Fact]
     public async Task Usage_shows_charts_and_totals_of_the_requests_made()
     {
         await using var host = await DashboardHost.StartAsync(Config);
