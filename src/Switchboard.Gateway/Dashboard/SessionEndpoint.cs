@@ -1,12 +1,15 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Storage;
 
 namespace Switchboard.Gateway.Dashboard;
 
 /// <summary>
 /// <c>GET /api/session</c>: what the dashboard needs to know before it shows anything: whether this gateway has a
-/// master key, whether the request carries it, and which optional APIs (jobs) this build serves.
+/// master key, whether the request carries it, and which optional APIs this gateway serves (jobs: this build has
+/// the jobs API and a store to keep them in).
 /// </summary>
 /// <remarks>
 /// It is the one <c>/api</c> path open without a key (see <see cref="KeyCheck"/>): it tells only what any refused
@@ -24,8 +27,10 @@ internal static class SessionEndpoint
         app.MapGet(Path, context =>
         {
             // Looked up on first use, once every endpoint is mapped.
-            jobs ??= sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
-                .Any(e => string.Equals(e.RoutePattern.RawText, "/api/jobs", StringComparison.OrdinalIgnoreCase));
+            // Jobs live in the store: without one the jobs API only answers that it needs one.
+            jobs ??= context.RequestServices.GetService<ISwitchboardStore>() is not null
+                && sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+                    .Any(e => string.Equals(e.RoutePattern.RawText, "/api/jobs", StringComparison.OrdinalIgnoreCase));
             var caller = GatewayCaller.Of(context);
             var authenticated = !masterKeyRequired || caller is { Master: true };
             var presented = context.Request.Headers.Authorization.Count > 0 || context.Request.Headers["x-api-key"].Count > 0;

@@ -11,7 +11,7 @@ const filters = { status: '', model: '', batch: '' };
 export async function render(root, { session }) {
   root.append(h('h1', null, 'Jobs'));
   if (!session.features?.jobs) {
-    root.append(message('Jobs need the jobs API (/api/jobs), which this gateway does not serve yet. Update Switchboard to a version with background jobs.', 'notice'));
+    root.append(message('Jobs need the jobs API (/api/jobs) and a store to keep them in (storage: sqlite or postgres), and this gateway has not both: update Switchboard to a version with background jobs, or set storage:.', 'notice'));
     return;
   }
   let data;
