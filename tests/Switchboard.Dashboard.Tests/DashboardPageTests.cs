@@ -152,6 +152,13 @@ public sealed class DashboardPageTests(BrowserFixture browser) : IClassFixture<B
         await watched.Page.Locator("#usage-filters input[name=agent]").FillAsync("pricing");
         await watched.Page.Locator("#usage-filters button[type=submit]").ClickAsync();
         await Expect(watched.Page.Locator("[data-total=requests]")).ToHaveTextAsync("1");
+
+        // A range that starts tomorrow has none of them, and the charts say so.
+        await watched.Page.Locator("#usage-filters input[name=agent]").FillAsync("");
+        await watched.Page.Locator("#usage-filters input[name=from]").FillAsync(DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd"));
+        await watched.Page.Locator("#usage-filters button[type=submit]").ClickAsync();
+        await Expect(watched.Page.Locator("[data-total=requests]")).ToHaveTextAsync("0");
+        await Expect(watched.Page.Locator("svg.chart .chart-empty")).ToHaveCountAsync(6);
         watched.ShouldHaveNoProblems();
     }
 
