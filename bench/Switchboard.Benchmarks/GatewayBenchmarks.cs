@@ -34,6 +34,11 @@ public class GatewayBenchmarks : IDisposable
     private readonly byte[] _streamBody = Payloads.ChatRequest(stream: true);
     private readonly byte[] _fallbackBody = Payloads.ChatRequest(model: "fallback");
     private readonly byte[] _sink = new byte[16 * 1024];
+    private string? _database;
+
+    /// <summary>Whether the gateway logs each request's usage to SQLite (its default) or keeps no store.</summary>
+    [Params(false, true)]
+    public bool UsageLog { get; set; }
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -47,7 +52,11 @@ public class GatewayBenchmarks : IDisposable
             routes:
               fallback: { strategy: fallback, targets: [down/gpt-4o-mini, gpt-4o-mini] }
             """, "bench.yaml", environment);
-        _gateway = SwitchboardGateway.Build(options, new GatewayHostOptions { Port = 0, ConsoleLogging = false, Environment = environment });
+        _database = UsageLog ? Path.Combine(Path.GetTempPath(), $"switchboard-bench-{Guid.NewGuid():N}.db") : null;
+        _gateway = SwitchboardGateway.Build(options, new GatewayHostOptions
+        {
+            Port = 0, ConsoleLogging = false, Environment = environment, Storage = _database is null ? "none" : "sqlite:" + _database,
+        });
         await _gateway.StartAsync();
         var gatewayOrigin = _gateway.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single().TrimEnd('/');
 
@@ -78,6 +87,10 @@ public class GatewayBenchmarks : IDisposable
         _gateway?.StopAsync().GetAwaiter().GetResult();
         (_gateway as IDisposable)?.Dispose();
         _upstream?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        if (_database is not null)
+        {
+            foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_database)!, Path.GetFileName(_database) + "*")) File.Delete(file);
+        }
         GC.SuppressFinalize(this);
     }
 

@@ -81,8 +81,10 @@ for _ in $(seq 300); do curl -s -o /dev/null -X POST "http://127.0.0.1:$NGINX_PO
 
 # ---- 3. Switchboard ----------------------------------------------------------------------------------
 log "building Switchboard (Release)"
-dotnet build "$ROOT/src/Switchboard.Cli" -c Release -nologo -v q >"$TMP/build.log" 2>&1 || { tail -30 "$TMP/build.log"; exit 1; }
-SB_BIN="$ROOT/src/Switchboard.Cli/bin/Release/net10.0/switchboard"
+# Published as it would be deployed: Release, with ReadyToRun code so start-up does not wait for the JIT.
+dotnet publish "$ROOT/src/Switchboard.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$TMP/publish" -nologo -v q >"$TMP/build.log" 2>&1 || { tail -30 "$TMP/build.log"; exit 1; }
+SB_BIN="$TMP/publish/switchboard"
 cat >"$TMP/switchboard.yaml" <<YAML
 server: { host: 127.0.0.1, port: $SB_PORT }
 storage: "sqlite:$TMP/usage.db"
@@ -171,22 +173,7 @@ for c in 1 32; do
   fi
 done
 
-# ---- 4b. the usage log off, to see what recording every request to SQLite costs -----------------------
-restart_sb() { kill "$SB_PID"; wait "$SB_PID" 2>/dev/null || true; start_sb; }
-export SWITCHBOARD_DATABASE_URL=none
-restart_sb
-unset SWITCHBOARD_DATABASE_URL
-log "Switchboard without a store ready (pid $SB_PID); 10 s more warm-up, since this process starts cold and the one it is compared with has run every case"
-BODY_FILE="$TMP/req_openai.json" HEADERS="$AUTH" wrk -t2 -c32 -d10s -s "$HERE/post.lua" "$SB" >/dev/null
-run_wrk same-dialect-no-usage 32 "$SB" "$TMP/req_openai.json" "$SB_PID" "$AUTH"
-USAGE_ROWS=$(python3 - "$TMP/usage.db" <<'PY' 2>/dev/null || echo "?"
-import sqlite3, sys
-print(sqlite3.connect(sys.argv[1]).execute("select count(*) from usage_records").fetchone()[0])
-PY
-)
-restart_sb
-
-# ---- 5. time to first streamed byte ------------------------------------------------------------------
+# ---- 5. time to first streamed byte, on the process the wrk runs warmed up ----------------------------
 ttfb() { # url body headers... -> median ms over 50
   local url=$1 body=$2; shift 2
   local args=() h; for h in "$@"; do args+=(-H "$h"); done
@@ -199,15 +186,29 @@ TTFB_DIRECT=$(ttfb "$DIRECT/stream/v1/chat/completions" "$TMP/req_stream_direct.
 TTFB_SB=$(ttfb "$SB" "$TMP/req_stream.json" "$AUTH")
 TTFB_PEER=-
 [ -n "$PEER_PID" ] && TTFB_PEER=$(ttfb "http://127.0.0.1:$PEER_PORT/v1/chat/completions" "$TMP/req_stream_direct.json" "${PEER_SHDRS[@]}")
+SB_RSS_AFTER_KB=$(rss_kb "$SB_PID")
+
+# ---- 6. the usage log off, to see what recording every request to SQLite costs -----------------------
+restart_sb() { kill "$SB_PID"; wait "$SB_PID" 2>/dev/null || true; start_sb; }
+export SWITCHBOARD_DATABASE_URL=none
+restart_sb
+unset SWITCHBOARD_DATABASE_URL
+log "Switchboard without a store ready (pid $SB_PID); 10 s more warm-up, since this process starts cold and the one it is compared with has run every case"
+BODY_FILE="$TMP/req_openai.json" HEADERS="$AUTH" wrk -t2 -c32 -d10s -s "$HERE/post.lua" "$SB" >/dev/null
+run_wrk same-dialect-no-usage 32 "$SB" "$TMP/req_openai.json" "$SB_PID" "$AUTH"
+USAGE_ROWS=$(python3 - "$TMP/usage.db" <<'PY' 2>/dev/null || echo "?"
+import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("select count(*) from usage_records").fetchone()[0])
+PY
+)
 
 # ---- 7. 1,000 slow streams ---------------------------------------------------------------------------
-SLOW_RESULT="not run (--no-slow)" SLOW_PEAK=- SB_RSS_AFTER_KB=$(rss_kb "$SB_PID")
+SLOW_RESULT="not run (--no-slow)" SLOW_PEAK=-
 if [ "$SLOW_N" -gt 0 ]; then
   python3 "$HERE/slow_upstream.py" "$SLOW_PORT" 0.1 >"$TMP/slow.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$SLOW_PORT") 2>/dev/null && break; sleep 0.01; done
-  # a fresh Switchboard, so the peak is this run's and not left over from the wrk runs
-  SB_RSS_AFTER_KB=$(rss_kb "$SB_PID")
+  # a fresh Switchboard (with the store again), so the peak is this run's and not left over from the wrk runs
   kill "$SB_PID"; wait "$SB_PID" 2>/dev/null || true
   start_sb
   log "fresh Switchboard for the slow streams ready in ${START_MS} ms (pid $SB_PID)"

@@ -31,12 +31,16 @@ internal static class CliApp
     {
         ServeCommand.Create(env),
         ChatCommand.Create(env),
+        CompareCommand.Create(env),
+        WorkflowCommand.Create(env),
         ModelsCommand.Create(env),
         RouteCommand.Create(env),
         DoctorCommand.Create(env),
         UsageCommand.Create(env),
         VersionCommand.Create(env),
         KeysCommand.Create(env),
+        JobsCommand.Create(env),
+        BatchCommand.Create(env),
     };
 
     /// <summary>

@@ -18,4 +18,7 @@ internal static class Format
     /// <summary>A request's cost in dollars: cents for large amounts, enough digits that a tiny cost does not round to $0.</summary>
     public static string Cost(decimal dollars) =>
         dollars == 0 ? "$0" : "$" + dollars.ToString(dollars >= 0.01m ? "0.00####" : "0.############", CultureInfo.InvariantCulture);
+
+    /// <summary>A duration in whole milliseconds: 812 ms, 1,204 ms.</summary>
+    public static string Milliseconds(double ms) => Count((int)Math.Round(ms)) + " ms";
 }

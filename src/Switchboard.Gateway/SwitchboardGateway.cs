@@ -4,16 +4,14 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OpenTelemetry;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 using Switchboard.Configuration;
 using Switchboard.Storage;
 using Switchboard.Chat;
 using Switchboard.Execution;
+using Switchboard.Gateway.Compare;
 using Switchboard.Gateway.Dashboard;
 using Switchboard.Gateway.Execution;
+using Switchboard.Gateway.Jobs;
 using Switchboard.Providers.Anthropic;
 using Switchboard.Providers.OpenAI;
 
@@ -41,8 +39,12 @@ public static class SwitchboardGateway
 
         var runtime = new SwitchboardRuntime(options with { Server = server }, host.Time, environment, host.HandlerFactory);
         var store = OpenStore(host.Storage ?? environment("SWITCHBOARD_DATABASE_URL") ?? options.Storage.Resolve(environment), runtime.Time);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // The empty builder: no appsettings files or their watcher, no configuration from the environment; the
+        // gateway's configuration is its own YAML. Kestrel, routing and logging are added by hand.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
+        builder.Services.AddLogging();
         if (host.ConsoleLogging)
         {
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -60,12 +62,24 @@ public static class SwitchboardGateway
         if (store is not null) builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(services => new UsageRecorder(store is null ? null
             : new UsageWriter(store, runtime.Time, logger: services.GetRequiredService<ILoggerFactory>().CreateLogger<UsageWriter>())));
+        var limits = new RequestLimits(store, options.Budgets, runtime.Time);
+        builder.Services.AddSingleton(services => new GatewayChat(runtime, services.GetRequiredService<UsageRecorder>(), limits));
+        var submissions = new JobSubmissions(runtime);
+        if (store is not null)
+        {
+            var webhookSecret = runtime.Options.Jobs.WebhookSecret?.Resolve(environment);
+            builder.Services.AddSingleton(services => new JobWorkers(store, services.GetRequiredService<GatewayChat>(), runtime.Options.Jobs,
+                services.GetRequiredService<ILoggerFactory>().CreateLogger<JobWorkers>(), webhookSecret));
+            // Stopped before the usage writer and the store (ApplicationStopped): the jobs under way still record their usage.
+            builder.Services.AddHostedService(services => services.GetRequiredService<JobWorkers>());
+        }
 
         var app = builder.Build();
         var usage = app.Services.GetRequiredService<UsageRecorder>();
         var writer = usage.Writer;
         // Stopped, not stopping: Kestrel has finished the requests in flight, so their records are queued by now.
-        var tracer = Tracer(options.Telemetry);
+        // OpenTelemetry's assemblies are loaded only when traces are exported.
+        IDisposable? tracer = options.Telemetry.OtlpEndpoint is null ? null : OtlpTracing.Start(options.Telemetry);
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             // Disposing the tracer exports the spans still buffered.
@@ -80,11 +94,12 @@ public static class SwitchboardGateway
         var keys = store is null ? null : new KeyCache(store, runtime.Time);
         app.Use(new KeyCheck(KeyCheck.Hash(masterKey), keys, runtime.Time).InvokeAsync);
 
-        var limits = new RequestLimits(store, options.Budgets, runtime.Time);
         var chat = new ChatEndpoint(runtime, OpenAIClientDialect.Instance, usage, limits);
         var messages = new ChatEndpoint(runtime, AnthropicClientDialect.Instance, usage, limits);
         var models = app.Services.GetRequiredService<ModelsEndpoint>();
-        var gatewayChat = new GatewayChat(runtime, usage, limits);
+        var gatewayChat = app.Services.GetRequiredService<GatewayChat>();
+        var workers = store is null ? null : app.Services.GetRequiredService<JobWorkers>();
+        var jobs = new JobApi(store, workers, submissions, server.MaxRequestBodyBytes, runtime.Time);
         app.MapPost("/v1/chat/completions", chat.HandleAsync);
         app.MapPost("/chat/completions", chat.HandleAsync);
         app.MapPost("/v1/messages", messages.HandleAsync);
@@ -96,6 +111,9 @@ public static class SwitchboardGateway
         KeyEndpoints.Map(app, store, keys, runtime.Time);
         MetricsEndpoint.Map(app, runtime, usage);
         UsageEndpoint.Map(app);
+        CompareEndpoint.Map(app, new Comparison(gatewayChat), server.MaxRequestBodyBytes);
+        JobEndpoints.Map(app, jobs);
+        BatchEndpoints.Map(app, jobs);
         SessionEndpoint.Map(app, masterKey is not null);
         CatalogEndpoint.Map(app, runtime);
         CostEndpoint.Map(app, runtime);
@@ -104,20 +122,6 @@ public static class SwitchboardGateway
         app.MapFallback(NotFound);
         return app;
     }
-
-    /// <summary>Whether <paramref name="host"/> is reachable only from this machine.</summary>
-    /// <summary>Sends the <c>chat</c> and <c>attempt</c> spans to the OTLP/HTTP collector in <c>telemetry.otlp_endpoint</c>; null when none is set.</summary>
-    private static TracerProvider? Tracer(TelemetryOptions telemetry) =>
-        telemetry.OtlpEndpoint is not { } endpoint ? null
-        : Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(telemetry.ServiceName))
-            .AddSource(SwitchboardTracing.SourceName)
-            .AddOtlpExporter(exporter =>
-            {
-                exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
-                exporter.Endpoint = new Uri(endpoint, endpoint.AbsolutePath.TrimEnd('/') + "/v1/traces");
-            })
-            .Build();
 
     /// <summary>Probes every deployment called so far, each interval, until the gateway stops (<c>resilience.probe_interval</c>).</summary>
     private static async Task ProbeAsync(SwitchboardRuntime runtime, TimeSpan interval, CancellationToken stopping)
@@ -148,6 +152,7 @@ public static class SwitchboardGateway
         }
     }
 
+    /// <summary>Whether <paramref name="host"/> is reachable only from this machine.</summary>
     public static bool IsLoopback(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
         || IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
@@ -198,6 +203,6 @@ public static class SwitchboardGateway
 
     private static Task NotFound(HttpContext context) =>
         ErrorResponses.WriteAsync(context, DialectOf(context), new SwitchboardException(ErrorCategory.NotFound, 404,
-            $"No such endpoint: {context.Request.Method} {context.Request.Path}. Switchboard serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, POST /v1/route/explain, GET /health/live, GET /health/ready, GET /health/providers, GET /metrics, GET /api/usage, /api/keys, GET /api/session, GET /api/catalog, GET /api/cost, GET /api/routes, and the dashboard at GET /.",
+            $"No such endpoint: {context.Request.Method} {context.Request.Path}. Switchboard serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, POST /v1/route/explain, GET /health/live, GET /health/ready, GET /health/providers, GET /metrics, GET /api/usage, POST /api/compare, /api/keys, /api/jobs, /api/batches, GET /api/session, GET /api/catalog, GET /api/cost, GET /api/routes, and the dashboard at GET /.",
             code: "unknown_url"), RequestTiming.Start());
 }

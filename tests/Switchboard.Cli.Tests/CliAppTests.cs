@@ -81,9 +81,11 @@ public sealed class CliAppTests : IDisposable
     [InlineData("doctor")]
     [InlineData("usage")]
     [InlineData("version")]
+    [InlineData("jobs list")]
+    [InlineData("batch run")]
     public async Task Help_for_each_command_describes_it_and_exits_0(string command)
     {
-        var result = await _cli.RunAsync(command, "--help");
+        var result = await _cli.RunAsync([.. command.Split(' '), "--help"]);
 
         result.ExitCode.ShouldBe(0, result.ToString());
         result.Output.ShouldContain("Description:");
@@ -104,6 +106,6 @@ public sealed class CliAppTests : IDisposable
             foreach (var option in command.Options) option.Description.ShouldNotBeNullOrWhiteSpace($"{command.Name} {option.Name}");
             foreach (var argument in command.Arguments) argument.Description.ShouldNotBeNullOrWhiteSpace($"{command.Name} {argument.Name}");
         }
-        root.Subcommands.Select(c => c.Name).ShouldBe(["serve", "chat", "models", "route", "doctor", "usage", "version", "keys"], ignoreOrder: true);
+        root.Subcommands.Select(c => c.Name).ShouldBe(["serve", "chat", "compare", "workflow", "models", "route", "doctor", "usage", "version", "keys", "jobs", "batch"], ignoreOrder: true);
     }
 }

@@ -11,8 +11,6 @@ namespace Switchboard.Dashboard.Tests;
 /// <summary>The Jobs page in a real browser, to the jobs API contract (/api/jobs, /api/batches).</summary>
 public sealed class JobsPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private const string NeedsJobsApi = "Needs the jobs API (/api/jobs), built on the jobs branch: enabled when that branch is merged.";
-
     [Fact]
     public async Task Without_the_jobs_api_the_page_says_what_jobs_need_without_an_error()
     {
@@ -131,7 +129,7 @@ public sealed class JobsPageTests(BrowserFixture browser) : IClassFixture<Browse
     private static RouteFulfillOptions Json(JsonNode body, int status = 200) =>
         new() { Status = status, ContentType = "application/json", Body = body.ToJsonString() };
 
-    [Fact(Skip = NeedsJobsApi)]
+    [Fact]
     public async Task A_job_submitted_with_provider_and_model_succeeds_and_shows_its_answer()
     {
         await using var host = await DashboardHost.StartAsync();
@@ -155,7 +153,7 @@ public sealed class JobsPageTests(BrowserFixture browser) : IClassFixture<Browse
         watched.ShouldHaveNoProblems();
     }
 
-    [Fact(Skip = NeedsJobsApi)]
+    [Fact]
     public async Task A_pending_job_is_cancelled_from_the_page()
     {
         // One worker, held by a slow first job: the second job waits, pending, to be cancelled.

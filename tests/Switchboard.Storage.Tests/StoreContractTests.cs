@@ -14,7 +14,7 @@ namespace Switchboard.Storage.Tests;
 /// database of its own (a fresh file, a fresh schema), and may open it several times, as several gateway
 /// processes would.
 /// </summary>
-public abstract class StoreContractTests : IAsyncLifetime
+public abstract partial class StoreContractTests : IAsyncLifetime
 {
     private readonly List<IAsyncDisposable> _opened = [];
 

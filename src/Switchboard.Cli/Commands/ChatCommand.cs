@@ -56,7 +56,7 @@ internal static class ChatCommand
             var request = new ChatRequest
             {
                 Model = result.GetValue(model) ?? DefaultModel,
-                Messages = Messages(result.GetValue(system), ReadPrompt(result.GetValue(prompt), env)),
+                Messages = Messages(result.GetValue(system), ReadPrompt(result.GetValue(prompt), env, "chat")),
                 Temperature = result.GetValue(temperature),
                 TopP = result.GetValue(topP),
                 MaxTokens = result.GetValue(maxTokens),
@@ -144,13 +144,14 @@ internal static class ChatCommand
         env.Error.MarkupLineInterpolated($"[dim]{string.Join(" · ", parts)}[/]");
     }
 
-    private static string ReadPrompt(string[]? words, CliEnvironment env)
+    /// <summary>The prompt from the command's words, or else from standard input; a usage error naming <paramref name="command"/> when there is none.</summary>
+    public static string ReadPrompt(string[]? words, CliEnvironment env, string command)
     {
         var prompt = words is { Length: > 0 } ? string.Join(' ', words) : env.Input?.ReadToEnd();
         if (string.IsNullOrWhiteSpace(prompt))
         {
             throw new UsageException(env.Input is null
-                ? "Give a prompt: switchboard chat \"What is a gateway?\", or pipe one in: echo \"...\" | switchboard chat"
+                ? $"Give a prompt: switchboard {command} \"What is a gateway?\", or pipe one in: echo \"...\" | switchboard {command}"
                 : "The prompt is empty: the text piped to standard input was blank.");
         }
         return prompt.Trim();

@@ -118,21 +118,8 @@ internal static class KeysCommand
         return command;
     }
 
-    private static async Task<ISwitchboardStore> OpenAsync(CliEnvironment env, string? configPath, CancellationToken cancellationToken)
-    {
-        var options = ConfigLoader.Load(configPath, env.Variables, env.WorkingDirectory);
-        var connection = CliStorage.Storage(env, options);
-        if (string.Equals(connection.Trim(), SwitchboardOptions.NoStorage, StringComparison.OrdinalIgnoreCase))
-            throw new ConfigException("storage is none, and virtual keys live in the store. Set storage: (sqlite:PATH or a postgres:// URL) or SWITCHBOARD_DATABASE_URL.");
-        try
-        {
-            return await SwitchboardStore.OpenAsync(connection, TimeProvider.System, cancellationToken);
-        }
-        catch (StoreException e)
-        {
-            throw new ConfigException("storage: " + e.Message);
-        }
-    }
+    private static Task<ISwitchboardStore> OpenAsync(CliEnvironment env, string? configPath, CancellationToken cancellationToken) =>
+        CliStorage.OpenAsync(env, ConfigLoader.Load(configPath, env.Variables, env.WorkingDirectory), "virtual keys", cancellationToken);
 
     private static DateTimeOffset Expiry(string text)
     {

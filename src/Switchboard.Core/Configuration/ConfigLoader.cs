@@ -15,7 +15,7 @@ public static class ConfigLoader
 {
     public const string DefaultFileName = "switchboard.yaml";
 
-    private static readonly string[] TopLevel = ["server", "providers", "models", "aliases", "drop_unsupported", "resilience", "routes", "agents", "workflows", "storage", "budgets", "telemetry"];
+    private static readonly string[] TopLevel = ["server", "providers", "models", "aliases", "drop_unsupported", "resilience", "routes", "agents", "workflows", "storage", "budgets", "telemetry", "jobs"];
     private static readonly string[] BudgetsKeys = ["providers", "models"];
     private static readonly string[] BudgetKeys = ["usd", "period"];
     private static readonly string[] ServerKeys = ["host", "port", "master_key", "max_request_body"];
@@ -36,6 +36,7 @@ public static class ConfigLoader
         "reasoning_per_mtok", "context_window", "max_output_tokens", "capabilities", "defaults", "drop_unsupported", "timeout",
     ];
     private static readonly string[] ResilienceKeys = ["timeout", "response_timeout", "total_timeout", "retries", "retry_delay", "max_retry_delay", "circuit_breaker", "probe_interval"];
+    private static readonly string[] JobsKeys = ["provider", "model_name", "workers", "provider_concurrency", "lease", "poll_interval", "max_attempts", "webhook_secret"];
     private static readonly string[] CircuitBreakerKeys = ["failure_ratio", "minimum_requests", "sampling_window", "break"];
 
     /// <summary>
@@ -97,6 +98,7 @@ public static class ConfigLoader
             Storage = root.String("storage") is { Length: > 0 } storage ? SecretReference.Parse(storage) : options.Storage,
             Telemetry = ReadTelemetry(root.Map("telemetry")),
             Budgets = ReadBudgets(root.Map("budgets")),
+            Jobs = ReadJobs(root.Map("jobs")),
         };
         problems.ThrowIfAny();
         return options;
@@ -362,6 +364,27 @@ public static class ConfigLoader
         if (endpoint is not null && (!Uri.TryCreate(endpoint, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https")))
             map.Problem(map.Node("otlp_endpoint")!, $"telemetry.otlp_endpoint must be an OTLP/HTTP collector's http:// or https:// URL such as http://127.0.0.1:4318, not '{endpoint}'.");
         return telemetry with { OtlpEndpoint = url, ServiceName = map.String("service_name") ?? telemetry.ServiceName };
+    }
+
+    private static JobsOptions ReadJobs(YamlMap? map)
+    {
+        var jobs = new JobsOptions();
+        if (map is null) return jobs;
+        map.RejectUnknown(JobsKeys);
+        var lease = Positive(map, "lease") ?? jobs.Lease;
+        if (lease < TimeSpan.FromSeconds(1))
+            map.Problem(map.Node("lease")!, "jobs.lease must be at least 1s: the lease is renewed every third of it.");
+        return jobs with
+        {
+            Provider = map.String("provider"),
+            ModelName = map.String("model_name"),
+            Workers = map.Int("workers", 1, 1024) ?? jobs.Workers,
+            ProviderConcurrency = map.Int("provider_concurrency", 1, 1024) ?? jobs.ProviderConcurrency,
+            Lease = lease,
+            PollInterval = Positive(map, "poll_interval") ?? jobs.PollInterval,
+            MaxAttempts = map.Int("max_attempts", 1, 100) ?? jobs.MaxAttempts,
+            WebhookSecret = map.String("webhook_secret") is { Length: > 0 } secret ? SecretReference.Parse(secret) : null,
+        };
     }
 
     private static ResilienceOptions ReadResilience(YamlMap? map)

@@ -11,6 +11,7 @@ internal static class RouteConfig
     private static readonly string[] TargetKeys = ["target", "weight", "percent"];
     private static readonly string[] RuleKeys = ["when", "target", "reason"];
     private static readonly string[] TierKeys = ["below", "model", "target"];
+    private static readonly string[] StageKeys = ["model", "prompt"];
 
     /// <summary>What each strategy needs, so a route missing it is named at load rather than failing a request.</summary>
     private static readonly Dictionary<string, string> Needs = new()
@@ -229,12 +230,35 @@ internal static class RouteConfig
                 continue;
             }
             var stages = new List<KeyValuePair<string, string>>();
-            foreach (var (stage, model, stageStart) in new YamlMap(node, "workflows." + name, problems).Entries)
+            var prompts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (stage, definition, stageStart) in new YamlMap(node, "workflows." + name, problems).Entries)
             {
-                if (model is YamlScalarNode { Value: { Length: > 0 } target }) stages.Add(new(stage, target));
-                else problems.Add(stageStart, $"workflows.{name}.{stage} must name one model or route.");
+                var path = $"workflows.{name}.{stage}";
+                switch (definition)
+                {
+                    case YamlScalarNode { Value: { Length: > 0 } target }:
+                        stages.Add(new(stage, target));
+                        break;
+                    case YamlMappingNode details:
+                        var entry = new YamlMap(details, path, problems);
+                        entry.RejectUnknown(StageKeys);
+                        var model = entry.String("model");
+                        var prompt = entry.String("prompt");
+                        if (string.IsNullOrWhiteSpace(model))
+                        {
+                            problems.Add(stageStart, $"{path} needs a model: the model or route that does the stage, such as {{ model: claude-haiku-4-5, prompt: \"Write a plan for...\" }}.");
+                            break;
+                        }
+                        if (prompt is not null && string.IsNullOrWhiteSpace(prompt)) entry.Problem(entry.Node("prompt")!, $"{path}.prompt is empty; leave it out for the default prompt.");
+                        stages.Add(new(stage, model));
+                        if (!string.IsNullOrWhiteSpace(prompt)) prompts[stage] = prompt;
+                        break;
+                    default:
+                        problems.Add(stageStart, $"{path} must name one model or route, or be {{ model: ..., prompt: ... }}.");
+                        break;
+                }
             }
-            workflows[name] = new WorkflowOptions(name, stages);
+            workflows[name] = new WorkflowOptions(name, stages) { Prompts = prompts };
         }
         return workflows;
     }

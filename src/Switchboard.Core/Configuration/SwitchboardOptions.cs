@@ -33,6 +33,9 @@ public sealed record SwitchboardOptions
 
     public TelemetryOptions Telemetry { get; init; } = new();
 
+    /// <summary>Defaults for submitted jobs and how the gateway's workers run them.</summary>
+    public JobsOptions Jobs { get; init; } = new();
+
     /// <summary>The value of <see cref="Storage"/> that turns the store off.</summary>
     public const string NoStorage = "none";
 

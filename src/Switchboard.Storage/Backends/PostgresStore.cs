@@ -33,6 +33,10 @@ internal sealed class PostgresStore : SqlStore
         _dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
     }
 
+    // Locks the row it picks, and passes over rows other claimers hold: many workers claim at once without waiting on
+    // each other, and none gets a row another took.
+    protected override string ClaimLock => " FOR UPDATE SKIP LOCKED";
+
     internal override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 

@@ -9,7 +9,7 @@ namespace Switchboard.Storage.Backends;
 /// speak <c>INSERT ... ON CONFLICT DO UPDATE ... RETURNING</c> and <c>@name</c> parameters, and the columns
 /// hold the same kinds of values (see <see cref="Columns"/>), so one SQL text serves both.
 /// </summary>
-internal abstract class SqlStore : ISwitchboardStore
+internal abstract partial class SqlStore : ISwitchboardStore
 {
     private const string KeyColumns =
         "id, name, key_hint, created_ms, expires_ms, revoked_ms, allowed_models, allowed_routes, rpm_limit, tpm_limit, budget_nanousd, budget_period, metadata";

@@ -38,6 +38,9 @@ internal sealed class SqliteStore : SqlStore
             Directory.CreateDirectory(folder);
     }
 
+    // One writer at a time (the write gate here, SQLite's lock across processes): the claim's one statement is atomic as it is.
+    protected override string ClaimLock => "";
+
     internal override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(Connection.ConnectionString);

@@ -177,4 +177,36 @@ public sealed class ConfigLoaderTests
         SecretReference.Parse("sk-literal-secret").ToString().ShouldBe("(inline)");
         SecretReference.Parse("env:MY_KEY").ToString().ShouldBe("env:MY_KEY");
     }
+
+    [Fact]
+    public void A_workflow_stage_is_a_model_or_a_model_with_a_prompt()
+    {
+        var options = Parse("""
+            workflows:
+              standard:
+                plan: { model: claude-haiku-4-5, prompt: "Write a step-by-step plan." }
+                implement: claude-sonnet-4-5
+            """);
+
+        var workflow = options.Workflows["standard"];
+        workflow.Stages.ShouldBe([new("plan", "claude-haiku-4-5"), new("implement", "claude-sonnet-4-5")]);
+        workflow.Prompts.ShouldBe(new Dictionary<string, string> { ["plan"] = "Write a step-by-step plan." });
+    }
+
+    [Fact]
+    public void A_long_form_stage_without_a_model_or_with_an_unknown_key_is_named_with_its_line()
+    {
+        var error = Fails("""
+            workflows:
+              standard:
+                plan: { prompt: "Plan it." }
+                implement: { model: gpt-4.1, promt: "Do it." }
+                review: [gpt-4.1]
+            """);
+
+        error.Problems.Count.ShouldBe(3);
+        error.Problems[0].ShouldStartWith("switchboard.yaml:3:5: workflows.standard.plan needs a model");
+        error.Problems[1].ShouldStartWith("switchboard.yaml:4:34: unknown key 'promt' in workflows.standard.implement (did you mean 'prompt'?)");
+        error.Problems[2].ShouldStartWith("switchboard.yaml:5:5: workflows.standard.review must name one model or route, or be { model: ..., prompt: ... }");
+    }
 }

@@ -56,7 +56,7 @@ internal sealed class OpenAIClientDialect : IClientDialect
     };
 
     /// <summary>OpenAI's error types; an unknown model is an <c>invalid_request_error</c> with code <c>model_not_found</c> there too.</summary>
-    private static string TypeOf(ErrorCategory category) => category switch
+    internal static string TypeOf(ErrorCategory category) => category switch
     {
         ErrorCategory.Authentication => "authentication_error",
         ErrorCategory.RateLimited => "rate_limit_error",
