@@ -87,6 +87,7 @@ public sealed class DashboardEndpointTests
     [InlineData("/")]
     [InlineData("/dashboard/app.js")]
     [InlineData("/dashboard/pages/usage.js")]
+    [InlineData("/favicon.ico")]
     [InlineData("/api/session")]
     public async Task With_a_master_key_the_page_shell_and_session_open_without_one(string path)
     {

@@ -6,7 +6,7 @@ namespace Switchboard.Gateway.Dashboard;
 
 /// <summary>
 /// Serves the dashboard's page shell (hand-written HTML, CSS and JavaScript modules embedded in this assembly) at
-/// <c>/</c> and <c>/dashboard/*</c>. The files hold no data, so <see cref="KeyCheck"/> lets them through without a
+/// <c>/</c> and <c>/dashboard/*</c>, and its icon at <c>/favicon.ico</c>. The files hold no data, so <see cref="KeyCheck"/> lets them through without a
 /// key; every number they show comes from the <c>/api</c> endpoints, which need the master key when one is set.
 /// </summary>
 internal sealed class DashboardEndpoint
@@ -15,6 +15,8 @@ internal sealed class DashboardEndpoint
     public const string Prefix = "/dashboard";
 
     private const string ResourcePrefix = "dashboard/";
+
+    private const string FaviconPath = "/favicon.ico";
 
     /// <summary>Nothing inline and nothing from elsewhere: scripts, styles and requests come from this gateway only.</summary>
     public const string ContentSecurityPolicy =
@@ -41,13 +43,15 @@ internal sealed class DashboardEndpoint
     {
         var endpoint = new DashboardEndpoint();
         app.MapMethods("/", ["GET", "HEAD"], context => endpoint.ServeAsync(context, "index.html"));
+        // Browsers ask for /favicon.ico on their own (for a page without an icon link, such as a JSON answer).
+        app.MapMethods(FaviconPath, ["GET", "HEAD"], context => endpoint.ServeAsync(context, "favicon.svg"));
         app.MapMethods(Prefix + "/{**path}", ["GET", "HEAD"], context => endpoint.ServeAsync(context, (string?)context.Request.RouteValues["path"] is { Length: > 0 } path ? path : "index.html"));
     }
 
     /// <summary>Whether a request asks for one of the dashboard's files, which are open without a key.</summary>
     public static bool IsStaticPath(HttpRequest request) =>
         (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
-        && (request.Path == "/" || request.Path.StartsWithSegments(Prefix));
+        && (request.Path == "/" || request.Path == FaviconPath || request.Path.StartsWithSegments(Prefix));
 
     private Task ServeAsync(HttpContext context, string path)
     {
