@@ -5,7 +5,8 @@ set -uo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the tests use. Installed only when missing, so a second run starts at once.
-APT_PACKAGES=(postgresql)
+# chromium: the dashboard tests drive Debian's browser with Playwright (its driver ships in the NuGet package; no browser download).
+APT_PACKAGES=(postgresql chromium)
 
 install_packages() {
   local missing=()

@@ -2,15 +2,17 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Switchboard.Gateway.Dashboard;
 using Switchboard.Storage;
 
 namespace Switchboard.Gateway;
 
 /// <summary>
 /// Checks the key a request carries, as <c>Authorization: Bearer &lt;key&gt;</c> (OpenAI clients) or <c>x-api-key</c>
-/// (Anthropic clients). The master key opens everything but the health checks, which are always open. A virtual key
-/// (<c>sk-sb-...</c>) opens the model API (<c>/v1/*</c>, <c>/chat/completions</c>, <c>/models</c>) and nothing else. With no
-/// master key (a loopback gateway) a request without a key passes, but a virtual key that is sent is still checked,
+/// (Anthropic clients). The master key opens everything but the health checks, the dashboard's files and
+/// <c>/api/session</c>, which are always open. A virtual key (<c>sk-sb-...</c>) opens the model API (<c>/v1/*</c>,
+/// <c>/chat/completions</c>, <c>/models</c>) and nothing else. With no master key (a loopback gateway) a request
+/// without a key passes, but a virtual key that is sent is still checked,
 /// so its limits and budget hold and its usage is counted to it. Error messages name the key's id, never the key.
 /// </summary>
 internal sealed class KeyCheck(byte[]? masterKey, KeyCache? keys, TimeProvider time)
@@ -19,7 +21,8 @@ internal sealed class KeyCheck(byte[]? masterKey, KeyCache? keys, TimeProvider t
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (context.Request.Path.StartsWithSegments("/health"))
+        // The dashboard's files hold no data: its page shell loads without a key and asks for the key itself.
+        if (context.Request.Path.StartsWithSegments("/health") || DashboardEndpoint.IsStaticPath(context.Request))
         {
             await next(context);
             return;
@@ -28,6 +31,12 @@ internal sealed class KeyCheck(byte[]? masterKey, KeyCache? keys, TimeProvider t
         if (presented is not null && masterKey is not null && Matches(presented))
         {
             GatewayCaller.MasterKey.AttachTo(context);
+            await next(context);
+            return;
+        }
+        // /api/session answers whether the key sent is the master key, so it is open to any request.
+        if (context.Request.Path == SessionEndpoint.Path)
+        {
             await next(context);
             return;
         }

@@ -9,6 +9,7 @@ using Switchboard.Storage;
 using Switchboard.Chat;
 using Switchboard.Execution;
 using Switchboard.Gateway.Compare;
+using Switchboard.Gateway.Dashboard;
 using Switchboard.Gateway.Execution;
 using Switchboard.Gateway.Jobs;
 using Switchboard.Providers.Anthropic;
@@ -116,6 +117,11 @@ public static class SwitchboardGateway
         CompareEndpoint.Map(app, new Comparison(gatewayChat), server.MaxRequestBodyBytes);
         JobEndpoints.Map(app, jobs);
         BatchEndpoints.Map(app, jobs);
+        SessionEndpoint.Map(app, masterKey is not null);
+        CatalogEndpoint.Map(app, runtime);
+        CostEndpoint.Map(app, runtime);
+        RoutesEndpoint.Map(app, runtime);
+        DashboardEndpoint.Map(app);
         app.MapFallback(NotFound);
         return app;
     }
@@ -200,6 +206,6 @@ public static class SwitchboardGateway
 
     private static Task NotFound(HttpContext context) =>
         ErrorResponses.WriteAsync(context, DialectOf(context), new SwitchboardException(ErrorCategory.NotFound, 404,
-            $"No such endpoint: {context.Request.Method} {context.Request.Path}. Switchboard serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, POST /v1/route/explain, GET /health/live, GET /health/ready, GET /health/providers, GET /metrics, GET /api/usage, POST /api/compare, /api/keys, /api/jobs and /api/batches.",
+            $"No such endpoint: {context.Request.Method} {context.Request.Path}. Switchboard serves POST /v1/chat/completions, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, POST /v1/route/explain, GET /health/live, GET /health/ready, GET /health/providers, GET /metrics, GET /api/usage, POST /api/compare, /api/keys, /api/jobs, /api/batches, GET /api/session, GET /api/catalog, GET /api/cost, GET /api/routes, and the dashboard at GET /.",
             code: "unknown_url"), RequestTiming.Start());
 }

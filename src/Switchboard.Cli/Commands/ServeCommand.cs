@@ -64,7 +64,7 @@ internal static class ServeCommand
             : "providers: none yet (set a key such as OPENAI_API_KEY; switchboard doctor shows what is missing)";
         var auth = runtime.Options.Server.MasterKey?.Resolve(env.Variables) is null ? "" : " · master key required";
         var storage = store is null ? "no store" : "usage in " + store.Description;
-        env.Out.MarkupLineInterpolated($"Switchboard listening on [bold]{url.TrimEnd('/')}/v1[/] · {providers}{auth} · {storage} · Ctrl+C stops");
+        env.Out.MarkupLineInterpolated($"Switchboard listening on [bold]{url.TrimEnd('/')}/v1[/] · dashboard {url.TrimEnd('/')}/ · {providers}{auth} · {storage} · Ctrl+C stops");
 
         // Returns on Ctrl+C (the token) or when the host stops itself, then shuts the server down.
         await app.WaitForShutdownAsync(cancellationToken);
