@@ -117,7 +117,7 @@ public static class SwitchboardGateway
         CompareEndpoint.Map(app, new Comparison(gatewayChat), server.MaxRequestBodyBytes);
         JobEndpoints.Map(app, jobs);
         BatchEndpoints.Map(app, jobs);
-        SessionEndpoint.Map(app, masterKey is not null);
+        SessionEndpoint.Map(app, masterKeyRequired: masterKey is not null, storage: store is not null);
         CatalogEndpoint.Map(app, runtime);
         CostEndpoint.Map(app, runtime);
         RoutesEndpoint.Map(app, runtime);

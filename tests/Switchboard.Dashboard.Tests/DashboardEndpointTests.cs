@@ -123,7 +123,10 @@ public sealed class DashboardEndpointTests
         var loopback = await JsonAsync(open.Http, new HttpRequestMessage(HttpMethod.Get, "/api/session"));
         loopback.GetProperty("master_key_required").GetBoolean().ShouldBeFalse();
         loopback.GetProperty("authenticated").GetBoolean().ShouldBeTrue();
-        loopback.GetProperty("features").GetProperty("jobs").ValueKind.ShouldBeOneOf(JsonValueKind.True, JsonValueKind.False);
+        loopback.GetProperty("features").GetProperty("storage").GetBoolean().ShouldBeTrue();
+        await using var storeless = await DashboardHost.StartAsync(store: false);
+        var storelessSession = await JsonAsync(storeless.Http, new HttpRequestMessage(HttpMethod.Get, "/api/session"));
+        storelessSession.GetProperty("features").GetProperty("storage").GetBoolean().ShouldBeFalse();
 
         await using var closed = await DashboardHost.StartAsync(masterKey: true);
         var none = await JsonAsync(closed.Http, new HttpRequestMessage(HttpMethod.Get, "/api/session"));

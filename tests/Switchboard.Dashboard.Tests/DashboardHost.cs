@@ -39,7 +39,8 @@ internal sealed class DashboardHost : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <param name="masterKey">Whether the gateway has <see cref="MasterKey"/> as its master key.</param>
-    public static async Task<DashboardHost> StartAsync(string yaml = "", bool masterKey = false)
+    /// <param name="store">Whether the gateway has a store (a SQLite file of its own) or runs with <c>storage: none</c>.</param>
+    public static async Task<DashboardHost> StartAsync(string yaml = "", bool masterKey = false, bool store = true)
     {
         var fake = await FakeOpenAIUpstream.StartAsync();
         var folder = Path.Combine(Path.GetTempPath(), "switchboard-dashboard-tests-" + Guid.NewGuid().ToString("N"));
@@ -60,7 +61,7 @@ internal sealed class DashboardHost : IAsyncDisposable
                 Port = 0,
                 Environment = Lookup,
                 ConsoleLogging = false,
-                Storage = "sqlite:" + Path.Combine(folder, "switchboard.db"),
+                Storage = store ? "sqlite:" + Path.Combine(folder, "switchboard.db") : "none",
             });
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -1,15 +1,12 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Switchboard.Storage;
 
 namespace Switchboard.Gateway.Dashboard;
 
 /// <summary>
 /// <c>GET /api/session</c>: what the dashboard needs to know before it shows anything: whether this gateway has a
-/// master key, whether the request carries it, and which optional APIs this gateway serves (jobs: this build has
-/// the jobs API and a store to keep them in).
+/// master key, whether the request carries it, and whether it has a store (without one there is no usage log, no
+/// virtual keys and no jobs, and those pages say so instead of asking).
 /// </summary>
 /// <remarks>
 /// It is the one <c>/api</c> path open without a key (see <see cref="KeyCheck"/>): it tells only what any refused
@@ -20,17 +17,10 @@ internal static class SessionEndpoint
 {
     public const string Path = "/api/session";
 
-    public static void Map(WebApplication app, bool masterKeyRequired)
+    public static void Map(WebApplication app, bool masterKeyRequired, bool storage)
     {
-        var sources = ((IEndpointRouteBuilder)app).DataSources;
-        bool? jobs = null;
         app.MapGet(Path, context =>
         {
-            // Looked up on first use, once every endpoint is mapped.
-            // Jobs live in the store: without one the jobs API only answers that it needs one.
-            jobs ??= context.RequestServices.GetService<ISwitchboardStore>() is not null
-                && sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
-                    .Any(e => string.Equals(e.RoutePattern.RawText, "/api/jobs", StringComparison.OrdinalIgnoreCase));
             var caller = GatewayCaller.Of(context);
             var authenticated = !masterKeyRequired || caller is { Master: true };
             var presented = context.Request.Headers.Authorization.Count > 0 || context.Request.Headers["x-api-key"].Count > 0;
@@ -46,7 +36,7 @@ internal static class SessionEndpoint
                         : "This gateway needs its master key: enter the value of server.master_key (by default SWITCHBOARD_MASTER_KEY).");
                 }
                 json.WriteStartObject("features");
-                json.WriteBoolean("jobs", jobs.Value);
+                json.WriteBoolean("storage", storage);
                 json.WriteEndObject();
                 json.WriteEndObject();
             });

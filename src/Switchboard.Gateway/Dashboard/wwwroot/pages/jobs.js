@@ -10,8 +10,8 @@ const filters = { status: '', model: '', batch: '' };
 
 export async function render(root, { session }) {
   root.append(h('h1', null, 'Jobs'));
-  if (!session.features?.jobs) {
-    root.append(message('Jobs need the jobs API (/api/jobs) and a store to keep them in (storage: sqlite or postgres), and this gateway has not both: update Switchboard to a version with background jobs, or set storage:.', 'notice'));
+  if (!session.features?.storage) {
+    root.append(message('Jobs are kept in the store, and this gateway has none (storage: none). Set storage: to sqlite:PATH or a postgres:// URL (or SWITCHBOARD_DATABASE_URL) and restart.', 'notice'));
     return;
   }
   let data;

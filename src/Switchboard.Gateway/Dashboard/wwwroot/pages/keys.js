@@ -8,6 +8,10 @@ export async function render(root, { session }) {
     root.append(message('Managing virtual keys needs the gateway\'s master key, and this gateway has none. Set server.master_key (by default from SWITCHBOARD_MASTER_KEY) and restart; the dashboard will then ask for it.', 'notice'));
     return;
   }
+  if (!session.features?.storage) {
+    root.append(message('Virtual keys are kept in the store, and this gateway has none (storage: none). Set storage: to sqlite:PATH or a postgres:// URL (or SWITCHBOARD_DATABASE_URL) and restart.', 'notice'));
+    return;
+  }
   const created = h('div', { id: 'key-created' });
   const list = h('div', { id: 'keys-list' });
   const name = h('input', { id: 'key-name', name: 'name', placeholder: 'ci' });

@@ -6,7 +6,11 @@ import { field, h, message, number, table, usd } from '../dom.js';
 
 const filters = { key: '', route: '', agent: '', from: '', to: '' };
 
-export async function render(root) {
+export async function render(root, { session }) {
+  if (!session.features?.storage) {
+    root.append(h('h1', null, 'Usage'), message('The usage log is kept in the store, and this gateway has none (storage: none): requests are counted only in /metrics. Set storage: to sqlite:PATH or a postgres:// URL (or SWITCHBOARD_DATABASE_URL) and restart.', 'notice'));
+    return;
+  }
   const inputs = Object.fromEntries(Object.keys(filters).map((name) =>
     [name, h('input', { name, value: filters[name], type: name === 'from' || name === 'to' ? 'date' : 'text', placeholder: name === 'key' ? 'key id (key_...)' : 'any' })]));
   const results = h('div', { id: 'usage-results' });
