@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Switchboard.Usage;
 
 namespace Switchboard.Storage.Backends;
@@ -17,18 +18,9 @@ internal sealed class SqliteStore : SqlStore
         INSERT INTO usage_records (id, request_id, time_ms, key_id, user_name, provider, model, route, rule, agent, stage, labels,
             input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_nanousd, usage_estimated,
             latency_ms, ttft_ms, attempts, status, error_category)
-        VALUES (@id, @request_id, @time_ms, @key_id, @user_name, @provider, @model, @route, @rule, @agent, @stage, @labels,
-            @input_tokens, @cached_input_tokens, @cache_write_tokens, @output_tokens, @reasoning_tokens, @cost_nanousd, @usage_estimated,
-            @latency_ms, @ttft_ms, @attempts, @status, @error_category)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)
         ON CONFLICT (id) DO NOTHING
         """;
-
-    private static readonly string[] UsageParameters =
-    [
-        "@id", "@request_id", "@time_ms", "@key_id", "@user_name", "@provider", "@model", "@route", "@rule", "@agent", "@stage", "@labels",
-        "@input_tokens", "@cached_input_tokens", "@cache_write_tokens", "@output_tokens", "@reasoning_tokens", "@cost_nanousd", "@usage_estimated",
-        "@latency_ms", "@ttft_ms", "@attempts", "@status", "@error_category",
-    ];
 
     public SqliteStore(StoreConnection connection, TimeProvider timeProvider)
         : base(connection, timeProvider, serializeWrites: true)
@@ -71,48 +63,68 @@ internal sealed class SqliteStore : SqlStore
 
     protected override async Task InsertUsageAsync(DbConnection connection, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
     {
-        // One prepared statement run per record inside one transaction: in SQLite that is as fast as a
-        // multi-row insert (no round trips), and it needs no limit on the number of parameters.
+        // One prepared statement run per record inside one transaction: in SQLite that is as fast as a multi-row
+        // insert (no round trips), and it needs no limit on the number of parameters. The values are bound through
+        // SQLite's own calls by position: binding them as ADO.NET parameters (by name, each boxed) took half of the
+        // 18 µs a record cost (measured, bench/README.md).
         var sqlite = (SqliteConnection)connection;
         await using var transaction = sqlite.BeginTransaction(deferred: false);
-        await using var command = sqlite.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = InsertUsageSql;
-        var p = new SqliteParameter[UsageParameters.Length];
-        for (var i = 0; i < p.Length; i++) p[i] = command.Parameters.Add(new SqliteParameter { ParameterName = UsageParameters[i] });
-        command.Prepare();
-        foreach (var r in records)
+        var db = sqlite.Handle!;
+        Check(raw.sqlite3_prepare_v2(db, InsertUsageSql, out var statement), db);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            // 16 bytes in RFC order: version-7 ids then sort by time, and the index grows at its end.
-            p[0].Value = r.Id.ToByteArray(bigEndian: true);
-            p[1].Value = (object?)r.RequestId ?? DBNull.Value;
-            p[2].Value = Columns.ToMilliseconds(r.Time);
-            p[3].Value = (object?)r.KeyId ?? DBNull.Value;
-            p[4].Value = (object?)r.User ?? DBNull.Value;
-            p[5].Value = (object?)r.Provider ?? DBNull.Value;
-            p[6].Value = (object?)r.Model ?? DBNull.Value;
-            p[7].Value = (object?)r.Route ?? DBNull.Value;
-            p[8].Value = (object?)r.Rule ?? DBNull.Value;
-            p[9].Value = (object?)r.Agent ?? DBNull.Value;
-            p[10].Value = (object?)r.Stage ?? DBNull.Value;
-            p[11].Value = (object?)Columns.ToJson(r.Labels) ?? DBNull.Value;
-            p[12].Value = r.InputTokens;
-            p[13].Value = r.CachedInputTokens;
-            p[14].Value = r.CacheWriteTokens;
-            p[15].Value = r.OutputTokens;
-            p[16].Value = r.ReasoningTokens;
-            p[17].Value = r.CostUsd is { } cost ? Columns.ToNanos(cost) : DBNull.Value;
-            p[18].Value = r.UsageEstimated;
-            p[19].Value = r.LatencyMs;
-            p[20].Value = r.TimeToFirstTokenMs is { } ttft ? ttft : DBNull.Value;
-            p[21].Value = r.Attempts;
-            p[22].Value = r.Status;
-            p[23].Value = (object?)r.ErrorCategory ?? DBNull.Value;
-            command.ExecuteNonQuery();
+            Span<byte> id = stackalloc byte[16];
+            foreach (var r in records)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                // 16 bytes in RFC order: version-7 ids then sort by time, and the index grows at its end.
+                r.Id.TryWriteBytes(id, bigEndian: true, out _);
+                raw.sqlite3_bind_blob(statement, 1, id);
+                Bind(statement, 2, r.RequestId);
+                raw.sqlite3_bind_int64(statement, 3, Columns.ToMilliseconds(r.Time));
+                Bind(statement, 4, r.KeyId);
+                Bind(statement, 5, r.User);
+                Bind(statement, 6, r.Provider);
+                Bind(statement, 7, r.Model);
+                Bind(statement, 8, r.Route);
+                Bind(statement, 9, r.Rule);
+                Bind(statement, 10, r.Agent);
+                Bind(statement, 11, r.Stage);
+                Bind(statement, 12, Columns.ToJson(r.Labels));
+                raw.sqlite3_bind_int64(statement, 13, r.InputTokens);
+                raw.sqlite3_bind_int64(statement, 14, r.CachedInputTokens);
+                raw.sqlite3_bind_int64(statement, 15, r.CacheWriteTokens);
+                raw.sqlite3_bind_int64(statement, 16, r.OutputTokens);
+                raw.sqlite3_bind_int64(statement, 17, r.ReasoningTokens);
+                if (r.CostUsd is { } cost) raw.sqlite3_bind_int64(statement, 18, Columns.ToNanos(cost));
+                else raw.sqlite3_bind_null(statement, 18);
+                raw.sqlite3_bind_int64(statement, 19, r.UsageEstimated ? 1 : 0);
+                raw.sqlite3_bind_double(statement, 20, r.LatencyMs);
+                if (r.TimeToFirstTokenMs is { } ttft) raw.sqlite3_bind_double(statement, 21, ttft);
+                else raw.sqlite3_bind_null(statement, 21);
+                raw.sqlite3_bind_int64(statement, 22, r.Attempts);
+                raw.sqlite3_bind_int64(statement, 23, r.Status);
+                Bind(statement, 24, r.ErrorCategory);
+                var done = raw.sqlite3_step(statement);
+                if (done != raw.SQLITE_DONE) Check(done, db);
+                raw.sqlite3_reset(statement);
+            }
+        }
+        finally
+        {
+            raw.sqlite3_finalize(statement);
         }
         await transaction.CommitAsync(cancellationToken);
     }
+
+    private static void Bind(sqlite3_stmt statement, int index, string? text)
+    {
+        if (text is null) raw.sqlite3_bind_null(statement, index);
+        else raw.sqlite3_bind_text(statement, index, text);
+    }
+
+    /// <summary>Throws what Microsoft.Data.Sqlite would for a failed call (a <see cref="SqliteException"/> with SQLite's message).</summary>
+    private static void Check(int result, sqlite3 db) => SqliteException.ThrowExceptionForRC(result, db);
 
     public override ValueTask DisposeAsync()
     {
