@@ -32,6 +32,7 @@ internal sealed class GatewayChat(SwitchboardRuntime runtime, UsageRecorder usag
         ChatResponse? response = null;
         usage.Metrics.RequestStarted();
         using var span = SwitchboardTracing.Source.StartActivity("chat", ActivityKind.Internal);
+        UsageRecord logged;
         try
         {
             var envelope = dialect.Scan(body.Span);
@@ -81,13 +82,12 @@ internal sealed class GatewayChat(SwitchboardRuntime runtime, UsageRecorder usag
             result?.Dispose();
             usage.Metrics.RequestEnded();
             var status = cancellationToken.IsCancellationRequested ? 499 : account.Error?.StatusCode ?? 200;
-            var record = account.ToRecord(status, runtime.Time, keyId: null);
-            if (span is not null) ChatEndpoint.Trace(span, record);
-            await usage.RecordAsync(record);
+            logged = account.ToRecord(status, runtime.Time, keyId: null);
+            if (span is not null) ChatEndpoint.Trace(span, logged);
+            await usage.RecordAsync(logged);
             await limits.ChargeAsync(account, key: null);
         }
 
-        var logged = account.ToRecord(200, runtime.Time, keyId: null);
         return new ChatOutcome
         {
             Response = account.Error is null ? response : null,
